@@ -1,0 +1,1 @@
+"""Scoring saywho against annotated reference data."""
