@@ -76,9 +76,16 @@ class Report:
             "gold_attributions": self.gold_attributions,
             "predicted_attributions": self.predicted_attributions,
             "scores": [
-                {"match": m, "role": r, "precision": round(100 * s.precision, 1),
-                 "recall": round(100 * s.recall, 1), "f1": round(100 * s.f1, 1),
-                 "tp": s.tp, "fp": s.fp, "fn": s.fn}
+                {
+                    "match": m,
+                    "role": r,
+                    "precision": round(100 * s.precision, 1),
+                    "recall": round(100 * s.recall, 1),
+                    "f1": round(100 * s.f1, 1),
+                    "tp": s.tp,
+                    "fp": s.fp,
+                    "fn": s.fn,
+                }
                 for m, r, s in self.rows()
             ],
         }
@@ -98,9 +105,13 @@ def project(text: str, statements: Sequence[Statement]) -> list[GoldAttribution]
             cue = (f,)
         source = ()
         sp = st.speaker
-        if sp is not None and sp.start is not None and sp.end is not None:
-            if f := strip_fragment(text, sp.start, sp.end):
-                source = (f,)
+        if (
+            sp is not None
+            and sp.start is not None
+            and sp.end is not None
+            and (f := strip_fragment(text, sp.start, sp.end))
+        ):
+            source = (f,)
         if content or cue:
             cands.append(GoldAttribution(source=source, cue=cue, content=content))
     kept = []

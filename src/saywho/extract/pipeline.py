@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -80,7 +81,7 @@ class Extractor:
             current, index = [], index + 1
 
 
-def _moved(x, offset: int):  # noqa: ANN001, ANN202 - any record with start/end
+def _moved(x: Any, offset: int) -> Any:  # any record with start/end
     if x is None or getattr(x, "start", None) is None:
         return x
     return replace(x, start=x.start + offset, end=x.end + offset)
