@@ -1,13 +1,470 @@
-"""Rule-based statement finding over a parsed Doc (placeholder until the rules land)."""
+"""Rule-based attribution finding over a parsed Doc: cue → content and source.
+
+Candidates are taken outermost first (by depth in the parse, quoted words
+last), and a candidate inside the content of one already taken is skipped:
+"Roe said the minister *told* her…" is one statement by Roe, as PolNeAR
+and readers count it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from saywho.records import Statement
+from saywho.extract import lexicon
+from saywho.extract.context import ArticleContext, adjacent_quotes
+from saywho.extract.cues import CONTENT_PREPS, candidate_pos, frame, lemma_key
+from saywho.extract.quotes import Quote
+from saywho.records import Mention, Span, Speaker, Statement
+
+# Below this a candidate is not even tried; the accept thresholds are higher.
+MIN_CANDIDATE = 0.15
+ACCEPT = 0.45
+ACCEPT_NO_SOURCE = 0.65
+
+_QUOTE_CHARS = frozenset("\"“”«»„‹›‘’'`")
+_CUE_LEFT_DEPS = frozenset({"aux", "auxpass", "neg", "advmod"})
+# Nouns that, after "in"/"during", name the act of saying: "said in a statement".
+VENUE_NOUNS = frozenset(
+    [
+        "statement",
+        "interview",
+        "speech",
+        "release",
+        "letter",
+        "post",
+        "tweet",
+        "email",
+        "e-mail",
+        "op-ed",
+        "remarks",
+        "remark",
+        "conference",
+        "briefing",
+        "video",
+        "message",
+        "note",
+        "memo",
+        "column",
+        "essay",
+        "appearance",
+        "address",
+        "hearing",
+        "testimony",
+        "broadcast",
+        "podcast",
+        "call",
+        "phone",
+        "session",
+        "rally",
+        "debate",
+        "event",
+    ]
+)
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+
+@dataclass(slots=True)
+class Found:
+    """One attribution as the rules found it, before resolution and enrichment."""
+
+    head: Token | None  # the cue's head token
+    cue: tuple[int, int] | None  # token range [start, end)
+    source: tuple[int, int] | None  # token range of the speaker mention
+    content: list[tuple[int, int]]  # character ranges
+    prob: float
+    speech: bool = True
+    quoted: bool = False
+    addressee: tuple[int, int] | None = None
+    carried_from: Found | None = None  # a verbless continuation of an earlier statement
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def depth(tok: Token) -> int:
+    d = 0
+    while tok.head is not tok and d < 50:
+        tok, d = tok.head, d + 1
+    return d
+
+
+# ---------------------------------------------------------------- spans
+
+
+def _is_quote_mark(tok: Token) -> bool:
+    return bool(tok.text) and all(ch in _QUOTE_CHARS for ch in tok.text)
+
+
+def runs_of(tokens: Iterable[Token]) -> list[tuple[int, int]]:
+    """Contiguous token-index runs [a, b) of a set of tokens."""
+    ids = sorted({t.i for t in tokens})
+    out: list[tuple[int, int]] = []
+    for i in ids:
+        if out and out[-1][1] == i:
+            out[-1] = (out[-1][0], i + 1)
+        else:
+            out.append((i, i + 1))
+    return out
+
+
+def trim(doc: Doc, a: int, b: int, keep_quotes: bool = True) -> tuple[int, int] | None:
+    """Drop edge punctuation from a token range; quote marks at the edges stay when paired."""
+    while a < b and (doc[a].is_punct or doc[a].is_space) and not (keep_quotes and _is_quote_mark(doc[a])):
+        a += 1
+    while a < b and (doc[b - 1].is_punct or doc[b - 1].is_space):
+        t = doc[b - 1]
+        if keep_quotes and _is_quote_mark(t):
+            break
+        b -= 1
+    # a lone quote mark at one edge, unmatched inside the range, is an artefact of the cut
+    if a < b and _is_quote_mark(doc[a]) and not any(_is_quote_mark(doc[k]) for k in range(a + 1, b)):
+        a += 1
+        while a < b and (doc[a].is_punct or doc[a].is_space) and not _is_quote_mark(doc[a]):
+            a += 1
+    if a < b and _is_quote_mark(doc[b - 1]) and not any(_is_quote_mark(doc[k]) for k in range(a, b - 1)):
+        b -= 1
+        while a < b and (doc[b - 1].is_punct or doc[b - 1].is_space) and not _is_quote_mark(doc[b - 1]):
+            b -= 1
+    return (a, b) if a < b else None
+
+
+def char_range(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    return doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+
+
+def subtree_fragments(doc: Doc, tokens: Iterable[Token], exclude: set[int]) -> list[tuple[int, int]]:
+    """Character fragments of a token set, minus excluded tokens, punctuation-trimmed."""
+    out = []
+    for a, b in runs_of(t for t in tokens if t.i not in exclude):
+        r = trim(doc, a, b)
+        if r is not None and any(not doc[k].is_punct for k in range(*r)):
+            out.append(char_range(doc, *r))
+    return out
+
+
+# ---------------------------------------------------------------- source
+
+
+def subject_of(tok: Token) -> Token | None:
+    """The subject of a cue, climbing through conjoined and embedded verbs that lack one."""
+    seen = 0
+    while seen < 6:
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+            if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
+                return None  # "because she said…": its own clause, no subject to borrow
+            tok = tok.head
+            seen += 1
+            continue
+        if tok.dep_ == "relcl" and tok.head is not tok:
+            return None
+        return None
+    return None
+
+
+def source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
+    """The speaker mention: the subject's subtree, with a closing parenthetical comma."""
+    toks = [t for t in subj.subtree]
+    a, b = toks[0].i, toks[-1].i + 1
+    r = trim(doc, a, b, keep_quotes=False)
+    if r is None:
+        return None
+    a, b = r
+    # "Mr. Reid, who represents Nevada, said": the closing comma belongs to the pair.
+    if b < len(doc) and doc[b].text == "," and any(doc[k].text == "," for k in range(a, b)):
+        b += 1
+    return a, b
+
+
+# ---------------------------------------------------------------- cue span
+
+
+def cue_range(tok: Token, prep: Token | None = None) -> tuple[int, int]:
+    """The verb group: auxiliaries, negation and adverbs to the left, particles to the right."""
+    doc = tok.doc
+    left = {c.i for c in tok.children if c.dep_ in _CUE_LEFT_DEPS and c.i < tok.i}
+    a = tok.i
+    while a - 1 in left:
+        a -= 1
+    b = tok.i + 1
+    rights = {c.i: c for c in tok.children if c.i > tok.i}
+    while b in rights and rights[b].dep_ in ("prt",):
+        b += 1
+    if prep is not None and prep.i == b:
+        b += 1
+    # "said in a statement": a venue phrase right after the verb is part of the cue
+    if b in rights and rights[b].dep_ == "prep" and rights[b].lower_ in ("in", "during", "at", "on"):
+        pobj = next((c for c in rights[b].children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.lemma_.lower() in VENUE_NOUNS and tok.pos_ == "VERB":
+            end = max(t.i for t in pobj.subtree) + 1
+            if not any(doc[k].is_punct for k in range(b, end)):
+                b = end
+    return a, b
+
+
+# ---------------------------------------------------------------- content
+
+
+_NON_CONTENT_RIGHT = frozenset(
+    {
+        "punct",
+        "advmod",
+        "npadvmod",
+        "cc",
+        "conj",
+        "advcl",
+        "nsubj",
+        "nsubjpass",
+        "agent",
+        "dative",
+        "aux",
+        "auxpass",
+        "neg",
+        "prt",
+        "mark",
+        "parataxis",
+        "dep",
+        "intj",
+    }
+)
+
+
+def _content_children(tok: Token) -> list[Token]:
+    """Complements of a cue to its right that make up what was said or thought."""
+    kids = [c for c in tok.children if c.i > tok.i and c.dep_ not in _NON_CONTENT_RIGHT]
+    out = []
+    for c in kids:
+        if c.dep_ == "prep":
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.lemma_.lower() in VENUE_NOUNS:
+                continue
+            if c.lower_ not in CONTENT_PREPS and not out:
+                continue
+        out.append(c)
+    return out
+
+
+def content_for(
+    tok: Token, fr: str, quotes: list[Quote], exclude: set[int]
+) -> tuple[list[tuple[int, int]], bool]:
+    """The content fragments of cue ``tok`` and whether they are quotations."""
+    doc = tok.doc
+    ccomp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+    if quotes and (ccomp is None or _inside_any(ccomp.idx, quotes)):
+        return [(q.start, q.end) for q in sorted(quotes, key=lambda q: q.start)], True
+    if ccomp is not None:
+        return subtree_fragments(doc, ccomp.subtree, exclude), False
+    passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+    if passive_subj is not None and any(c.dep_ == "agent" for c in tok.children):
+        return subtree_fragments(doc, passive_subj.subtree, exclude), False
+    kids = _content_children(tok)
+    if not kids:
+        return [], False
+    toks = [t for c in kids for t in c.subtree]
+    return subtree_fragments(doc, toks, exclude), False
+
+
+def _inside_any(char: int, quotes: list[Quote]) -> bool:
+    return any(q.start <= char < q.end for q in quotes)
+
+
+# ---------------------------------------------------------------- according to
+
+
+def according_to(tok: Token, exclude: set[int]) -> Found | None:
+    """ "According to X, …" / "…, according to X": X is the source, the clause the content."""
+    doc = tok.doc
+    if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    src = source_range(doc, pobj) if pobj is not None else None
+    if src is not None and src[1] < len(doc) and doc[src[1] - 1].text == ",":
+        src = (src[0], src[1] - 1)
+    head = tok.head if tok.head is not tok else None
+    if head is None:
+        return None
+    phrase = {t.i for t in tok.subtree} | {to.i}
+    if pobj is not None:
+        phrase |= {t.i for t in pobj.subtree}
+    body = [t for t in head.subtree if t.i not in phrase and t.dep_ != "conj"]
+    # a conjoined clause after the source's sentence part is the author's, not the source's
+    conj_ids = {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+    body = [t for t in body if t.i not in conj_ids]
+    frags = subtree_fragments(doc, body, exclude | phrase)
+    if not frags:
+        return None
+    return Found(head=tok, cue=(tok.i, tok.i + 2), source=src, content=frags, prob=0.9, speech=False)
+
+
+# ---------------------------------------------------------------- main
+
+
+def find(ctx: ArticleContext) -> list[Found]:
+    doc = ctx.doc
+    cands: list[tuple[tuple[int, int, int], Token, str, list[Quote], float]] = []
+    for tok in doc:
+        if tok.is_punct or tok.is_space or not candidate_pos(tok):
+            continue
+        quotes = adjacent_quotes(tok, ctx) if tok.pos_ in ("VERB", "AUX") else []
+        fr = frame(tok, bool(quotes))
+        p = 0.95 if tok.lower_ == "according" else lexicon.probability(lemma_key(tok), tok.pos_, fr)
+        if p < MIN_CANDIDATE:
+            continue
+        cands.append(((int(ctx.in_quote(tok)), depth(tok), tok.i), tok, fr, quotes, p))
+    cands.sort(key=lambda c: c[0])
+
+    taken: list[Found] = []
+    covered: list[tuple[int, int]] = []
+    used: set[int] = set()  # token ids already part of a cue or source
+
+    def is_covered(char: int) -> bool:
+        return any(a <= char < b for a, b in covered)
+
+    for _, tok, fr, quotes, p in cands:
+        if is_covered(tok.idx) or tok.i in used:
+            continue
+        if tok.lower_ == "according":
+            f = according_to(tok, used)
+        else:
+            f = _verb_found(tok, fr, quotes, p, used)
+        if f is None:
+            continue
+        threshold = ACCEPT if f.source is not None else ACCEPT_NO_SOURCE
+        if f.prob < threshold:
+            continue
+        if any(is_covered(a) for a, _ in f.content) and not f.quoted:
+            continue
+        taken.append(f)
+        covered.extend(f.content)
+        for r in (f.cue, f.source):
+            if r is not None:
+                used.update(range(*r))
+    taken.sort(key=lambda f: f.content[0][0] if f.content else 0)
+    _carry_quotes(ctx, taken)
+    return taken
+
+
+def _verb_found(tok: Token, fr: str, quotes: list[Quote], p: float, used: set[int]) -> Found | None:
+    doc = tok.doc
+    prep = None
+    if fr == "prep":
+        prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS), None)
+    cue = cue_range(tok, prep if (prep is not None and prep.i == tok.i + 1) else None)
+    subj = subject_of(tok)
+    if subj is not None and subj.lower_ in ("it", "there") and subj.dep_ == "nsubj":
+        subj = None  # "it is said that…": an empty subject is no source
+    src = source_range(doc, subj) if subj is not None else None
+    exclude = set(range(*cue)) | (set(range(*src)) if src else set()) | used
+    content, quoted = content_for(tok, fr, quotes, exclude)
+    if not content:
+        return None
+    if src is not None and any(src[0] <= k < src[1] for k in range(*cue)):
+        src = None
+    addressee = None
+    if tok.lemma_ == "tell" or lemma_key(tok) in ("tell", "assure", "inform", "remind", "warn", "brief"):
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+        if obj is not None and not any(a <= obj.idx < b for a, b in content):
+            addressee = trim(doc, obj.left_edge.i, obj.right_edge.i + 1, keep_quotes=False)
+    speech = lexicon.is_speech(lemma_key(tok))
+    return Found(tok, cue, src, content, p, speech=speech, quoted=quoted, addressee=addressee)
+
+
+def _carry_quotes(ctx: ArticleContext, taken: list[Found]) -> None:
+    """Quotes no cue claims: continuations of the statement before them, or scare quotes.
+
+    A paragraph that opens with a quotation and has no cue of its own continues
+    the most recent direct statement in the paragraphs just before it.
+    """
+    claimed = {q.start for f in taken for q in ctx.quotes if any(a <= q.start < b for a, b in f.content)}
+    by_run: dict[int, Found] = {}
+    for f in taken:
+        for q in ctx.quotes:
+            if q.start in {a for a, _ in f.content}:
+                by_run[q.run] = f
+    for q in ctx.quotes:
+        if q.start in claimed:
+            continue
+        owner = by_run.get(q.run)
+        if owner is None:
+            owner = _previous_direct(ctx, taken, q)
+        if owner is None:
+            continue
+        owner.content.append((q.start, q.end))
+        owner.content.sort()
+        by_run[q.run] = owner
+        claimed.add(q.start)
+
+
+def _previous_direct(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found | None:
+    doc = ctx.doc
+    p_start, _ = ctx.para_of(q.start)
+    lead = doc.text[p_start : q.start]
+    if lead.strip():
+        return None  # not at the start of its paragraph: a scare quote or an embedded phrase
+    words = doc.text[q.start : q.end].split()
+    if len(words) < 4:
+        return None
+    para = ctx.para_index(q.start)
+    best = None
+    for f in taken:
+        if not f.quoted or not f.content:
+            continue
+        last = max(b for _, b in f.content)
+        if last <= q.start and para - ctx.para_index(last) <= 2:
+            best = f
+    return best
+
+
+# ---------------------------------------------------------------- records
+
+
+def kind_of(text: str, f: Found) -> str:
+    if not f.speech:
+        return "other"
+    frags = [text[a:b] for a, b in f.content]
+    if frags and all(s[:1] in _QUOTE_CHARS and s[-1:] in _QUOTE_CHARS for s in frags):
+        return "direct"
+    if any(ch in s for s in frags for ch in '"“”«»„'):
+        return "mixed"
+    return "indirect"
 
 
 def statements_from_doc(doc: Doc, published: date | None = None, article: str = "-") -> list[Statement]:
-    return []
+    ctx = ArticleContext.of(doc)
+    text = doc.text
+    out = []
+    for f in find(ctx):
+        speaker = None
+        if f.source is not None:
+            a, b = char_range(doc, *f.source)
+            speaker = Speaker(a, b, text[a:b], name=text[a:b])
+        cue = Span.of(text, *char_range(doc, *f.cue)) if f.cue else None
+        addressee = None
+        if f.addressee is not None:
+            a, b = char_range(doc, *f.addressee)
+            addressee = Mention(a, b, text[a:b])
+        out.append(
+            Statement(
+                article=article,
+                kind=kind_of(text, f),  # type: ignore[arg-type]
+                content=[Span.of(text, a, b) for a, b in f.content],
+                cue=cue,
+                speaker=speaker,
+                addressee=addressee,
+                confidence=f.prob,
+            )
+        )
+    return out

@@ -1,0 +1,1 @@
+"""Building saywho's statistical resources from training data (never run in tests)."""
