@@ -336,10 +336,7 @@ def find(ctx: ArticleContext) -> list[Found]:
     for _, tok, fr, quotes, p in cands:
         if is_covered(tok.idx) or tok.i in used:
             continue
-        if tok.lower_ == "according":
-            f = according_to(tok, used)
-        else:
-            f = _verb_found(tok, fr, quotes, p, used)
+        f = according_to(tok, used) if tok.lower_ == "according" else _verb_found(tok, fr, quotes, p, used)
         if f is None:
             continue
         threshold = ACCEPT if f.source is not None else ACCEPT_NO_SOURCE
