@@ -24,6 +24,8 @@ from saywho.records import Mention, Span, Speaker, Statement
 MIN_CANDIDATE = 0.15
 ACCEPT = 0.45
 ACCEPT_NO_SOURCE = 0.65
+# A quotation this long is speech; a shorter one may be a scare quote or a title.
+MIN_QUOTE_WORDS = 4
 
 _QUOTE_CHARS = frozenset("\"“”«»„‹›‘’'`")
 _CUE_LEFT_DEPS = frozenset({"aux", "auxpass", "neg", "advmod"})
@@ -176,6 +178,15 @@ def source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
     """The speaker mention: the subject's subtree, with a closing parenthetical comma."""
     toks = [t for t in subj.subtree]
     a, b = toks[0].i, toks[-1].i + 1
+    # headers and datelines glued to a subject by the parser: keep the head's line
+    for k in range(subj.i - 1, a - 1, -1):
+        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+            a = k + 1
+            break
+    for k in range(subj.i, b):
+        if "\n" in doc[k].whitespace_ or "\n" in doc[k].text:
+            b = k + 1
+            break
     r = trim(doc, a, b, keep_quotes=False)
     if r is None:
         return None
@@ -202,11 +213,14 @@ def cue_range(tok: Token, prep: Token | None = None) -> tuple[int, int]:
         b += 1
     if prep is not None and prep.i == b:
         b += 1
+    # "said Tuesday": a bare date right after the verb is part of the cue
+    if b in rights and rights[b].dep_ == "npadvmod" and rights[b].ent_type_ in ("DATE", "TIME"):
+        b = max(t.i for t in rights[b].subtree) + 1
     # "said in a statement": a venue phrase right after the verb is part of the cue
     if b in rights and rights[b].dep_ == "prep" and rights[b].lower_ in ("in", "during", "at", "on"):
         pobj = next((c for c in rights[b].children if c.dep_ == "pobj"), None)
         if pobj is not None and pobj.lemma_.lower() in VENUE_NOUNS and tok.pos_ == "VERB":
-            end = max(t.i for t in pobj.subtree) + 1
+            end = pobj.i + 1
             if not any(doc[k].is_punct for k in range(b, end)):
                 b = end
     return a, b
@@ -255,7 +269,7 @@ def _content_children(tok: Token) -> list[Token]:
 
 
 def content_for(
-    tok: Token, fr: str, quotes: list[Quote], exclude: set[int]
+    tok: Token, fr: str, quotes: list[Quote], exclude: set[int], ctx: ArticleContext
 ) -> tuple[list[tuple[int, int]], bool]:
     """The content fragments of cue ``tok`` and whether they are quotations."""
     doc = tok.doc
@@ -263,15 +277,50 @@ def content_for(
     if quotes and (ccomp is None or _inside_any(ccomp.idx, quotes)):
         return [(q.start, q.end) for q in sorted(quotes, key=lambda q: q.start)], True
     if ccomp is not None:
-        return subtree_fragments(doc, ccomp.subtree, exclude), False
-    passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-    if passive_subj is not None and any(c.dep_ == "agent" for c in tok.children):
-        return subtree_fragments(doc, passive_subj.subtree, exclude), False
-    kids = _content_children(tok)
-    if not kids:
+        toks = list(ccomp.subtree)
+    else:
+        passive_subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if passive_subj is not None and any(c.dep_ == "agent" for c in tok.children):
+            toks = list(passive_subj.subtree)
+        else:
+            toks = [t for c in _content_children(tok) for t in c.subtree]
+    if not toks:
         return [], False
-    toks = [t for c in kids for t in c.subtree]
-    return subtree_fragments(doc, toks, exclude), False
+    frags = subtree_fragments(doc, toks, exclude | _own_attributions(toks))
+    return [complete_quotes(ctx, a, b) for a, b in frags], False
+
+
+def _own_attributions(toks: list[Token]) -> set[int]:
+    """Token ids of ", saying…" / "and said…" inside a content: attributions of their own."""
+    ids = {t.i for t in toks}
+    out: set[int] = set()
+    for t in toks:
+        if t.i in out or t.dep_ not in ("advcl", "conj") or t.head.i not in ids:
+            continue
+        if any(c.dep_ in _SUBJ for c in t.children):
+            continue
+        if not lexicon.is_speech(lemma_key(t)):
+            continue
+        if t.dep_ == "advcl" and t.tag_ != "VBG":
+            continue
+        sub = {x.i for x in t.subtree}
+        left = min(sub)
+        # the comma or "and" that joined it goes with it
+        while left - 1 in ids and (t.doc[left - 1].is_punct or t.doc[left - 1].dep_ == "cc"):
+            left -= 1
+            sub.add(left)
+        out |= sub
+    return out
+
+
+def complete_quotes(ctx: ArticleContext, a: int, b: int) -> tuple[int, int]:
+    """Widen a fragment that cuts a quotation so that the quotation is whole."""
+    for q in ctx.quotes_overlapping(a, b):
+        if a <= q.start < b < q.end:
+            b = q.end
+        elif q.start < a < q.end <= b:
+            a = q.start
+    return a, b
 
 
 def _inside_any(char: int, quotes: list[Quote]) -> bool:
@@ -281,7 +330,7 @@ def _inside_any(char: int, quotes: list[Quote]) -> bool:
 # ---------------------------------------------------------------- according to
 
 
-def according_to(tok: Token, exclude: set[int]) -> Found | None:
+def according_to(tok: Token, exclude: set[int], ctx: ArticleContext) -> Found | None:
     """ "According to X, …" / "…, according to X": X is the source, the clause the content."""
     doc = tok.doc
     if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
@@ -299,6 +348,21 @@ def according_to(tok: Token, exclude: set[int]) -> Found | None:
     phrase = {t.i for t in tok.subtree} | {to.i}
     if pobj is not None:
         phrase |= {t.i for t in pobj.subtree}
+    # "According to Limbaugh, “…”": the quotation right after the phrase is the content
+    after = max(phrase) + 1
+    while after < len(doc) and doc[after].is_punct and not _is_quote_mark(doc[after]):
+        after += 1
+    q = ctx.quote_at(doc[after].idx) if after < len(doc) else None
+    if q is not None and q.start == doc[after].idx:
+        return Found(
+            head=tok,
+            cue=(tok.i, tok.i + 2),
+            source=src,
+            content=[(q.start, q.end)],
+            prob=0.9,
+            speech=False,
+            quoted=True,
+        )
     body = [t for t in head.subtree if t.i not in phrase and t.dep_ != "conj"]
     # a conjoined clause after the source's sentence part is the author's, not the source's
     conj_ids = {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
@@ -318,6 +382,9 @@ def find(ctx: ArticleContext) -> list[Found]:
     for tok in doc:
         if tok.is_punct or tok.is_space or not candidate_pos(tok):
             continue
+        q = ctx.quote_at(tok.idx)
+        if q is not None and len(doc.text[q.start : q.end].split()) >= MIN_QUOTE_WORDS:
+            continue  # words inside a quotation are what someone said, not the author's attribution
         quotes = adjacent_quotes(tok, ctx) if tok.pos_ in ("VERB", "AUX") else []
         fr = frame(tok, bool(quotes))
         p = 0.95 if tok.lower_ == "according" else lexicon.probability(lemma_key(tok), tok.pos_, fr)
@@ -336,7 +403,11 @@ def find(ctx: ArticleContext) -> list[Found]:
     for _, tok, fr, quotes, p in cands:
         if is_covered(tok.idx) or tok.i in used:
             continue
-        f = according_to(tok, used) if tok.lower_ == "according" else _verb_found(tok, fr, quotes, p, used)
+        f = (
+            according_to(tok, used, ctx)
+            if tok.lower_ == "according"
+            else _verb_found(tok, fr, quotes, p, used, ctx)
+        )
         if f is None:
             continue
         threshold = ACCEPT if f.source is not None else ACCEPT_NO_SOURCE
@@ -349,12 +420,15 @@ def find(ctx: ArticleContext) -> list[Found]:
         for r in (f.cue, f.source):
             if r is not None:
                 used.update(range(*r))
+    taken.extend(verbless(ctx, taken))
     taken.sort(key=lambda f: f.content[0][0] if f.content else 0)
     _carry_quotes(ctx, taken)
     return taken
 
 
-def _verb_found(tok: Token, fr: str, quotes: list[Quote], p: float, used: set[int]) -> Found | None:
+def _verb_found(
+    tok: Token, fr: str, quotes: list[Quote], p: float, used: set[int], ctx: ArticleContext
+) -> Found | None:
     doc = tok.doc
     prep = None
     if fr == "prep":
@@ -365,7 +439,7 @@ def _verb_found(tok: Token, fr: str, quotes: list[Quote], p: float, used: set[in
         subj = None  # "it is said that…": an empty subject is no source
     src = source_range(doc, subj) if subj is not None else None
     exclude = set(range(*cue)) | (set(range(*src)) if src else set()) | used
-    content, quoted = content_for(tok, fr, quotes, exclude)
+    content, quoted = content_for(tok, fr, quotes, exclude, ctx)
     if not content:
         return None
     if src is not None and any(src[0] <= k < src[1] for k in range(*cue)):
@@ -406,23 +480,56 @@ def _carry_quotes(ctx: ArticleContext, taken: list[Found]) -> None:
 
 
 def _previous_direct(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found | None:
-    doc = ctx.doc
+    """The direct statement an unclaimed quotation continues, if it continues one.
+
+    It must open its paragraph or its sentence, be long enough to be speech,
+    and follow that statement with no other statement in between.
+    """
+    text = ctx.doc.text
     p_start, _ = ctx.para_of(q.start)
-    lead = doc.text[p_start : q.start]
-    if lead.strip():
-        return None  # not at the start of its paragraph: a scare quote or an embedded phrase
-    words = doc.text[q.start : q.end].split()
-    if len(words) < 4:
+    before = text[p_start : q.start].rstrip()
+    if before and before[-1] not in ".!?”\"'’":
+        return None  # inside a sentence: a scare quote or an embedded phrase
+    if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS:
         return None
     para = ctx.para_index(q.start)
-    best = None
-    for f in taken:
-        if not f.quoted or not f.content:
+    prior = [f for f in taken if f.content and min(a for a, _ in f.content) < q.start]
+    if not prior:
+        return None
+    last = max(prior, key=lambda f: max(b for _, b in f.content))
+    end = max(b for _, b in last.content)
+    if not last.quoted or end > q.start or para - ctx.para_index(end) > 2:
+        return None
+    return last
+
+
+_DASHES = "—–―-"
+
+
+def verbless(ctx: ArticleContext, taken: list[Found]) -> list[Found]:
+    """“…” — Jane Roe: a quotation signed with a dash and a name, no cue."""
+    doc, text = ctx.doc, ctx.doc.text
+    claimed = {a for f in taken for a, _ in f.content}
+    out = []
+    for q in ctx.quotes:
+        if q.start in claimed or not q.closed:
             continue
-        last = max(b for _, b in f.content)
-        if last <= q.start and para - ctx.para_index(last) <= 2:
-            best = f
-    return best
+        k = q.end
+        while k < len(text) and text[k] in " \t\u00a0":
+            k += 1
+        if k >= len(text) or text[k] not in _DASHES:
+            continue
+        k += 1
+        while k < len(text) and text[k] in " \t\u00a0":
+            k += 1
+        first = ctx.token_at(k)
+        if first is None or first.idx != k or not (first.pos_ == "PROPN" or first.ent_type_ == "PERSON"):
+            continue
+        end = first.i
+        while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN" and "\n" not in doc[end].whitespace_:
+            end += 1
+        out.append(Found(None, None, (first.i, end + 1), [(q.start, q.end)], 0.8, quoted=True))
+    return out
 
 
 # ---------------------------------------------------------------- records
