@@ -141,19 +141,21 @@ NON_COUNTRY_NORPS: frozenset[str] = _words(
 )
 
 _GUESS_MIN_STEM = 3
+_GUESS_MIN_WORD = 5  # "Omani": shorter unknown words are too often not demonyms at all
 
 
 def _guess_country(key: str) -> str | None:
     """A plausible country name for an unknown nationality adjective, by its ending.
 
-    Single words only. After an "-s" plural is dropped: "-stani" -> "-stan" ("Qumrani" style "-i"
-    likewise: drop the "i" after a consonant), "-ian" -> "-ia" ("Ruritanian" -> "Ruritania"), "-ean"
-    -> "-e" ("Chilean" -> "Chile"), other "-an" -> "-a" ("Cuban" -> "Cuba"), "-ese" -> stem
-    ("Molvanese" -> "Molvan", "Japanese" -> "Japan"; "-olese" -> "-o", as "Togolese" -> "Togo").
-    "-arian" and "-ician" words ("libertarian", "politician") are never countries. The answer is a
-    guess, not a check: it is only as good as the caller's belief that the word names a nationality.
+    Single words of five letters or more; an "-s" plural is dropped first. Rules, by ending:
+    "-ian" -> "-ia" ("Ruritanian" -> "Ruritania"), "-ean" -> "-e" ("Chilean" -> "Chile"), other "-an"
+    -> "-a" ("Cuban" -> "Cuba"), "-ese" -> its stem ("Molvanese" -> "Molvan", as "Japanese" -> "Japan";
+    "-olese" -> "-o", as "Togolese" -> "Togo"), "-i" after a consonant -> its stem ("Qumrani" ->
+    "Qumran", as "Omani" -> "Oman"). "-arian" and "-ician" words ("libertarian", "politician") are
+    never countries. The answer is a guess, not a check: it is only as good as the caller's belief
+    that the word names a nationality.
     """
-    if " " in key or not key.isalpha() or not key.isascii():
+    if " " in key or not key.isalpha() or not key.isascii() or len(key) < _GUESS_MIN_WORD:
         return None
     words = [key]
     if key.endswith("s") and not key.endswith("ss"):
