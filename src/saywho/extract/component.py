@@ -24,7 +24,7 @@ class SaywhoComponent:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        from saywho.extract.rules import statements_from_doc
+        from saywho.extract.build import statements_from_doc
 
         found: list[Statement] = statements_from_doc(
             doc, published=as_date(doc._.published), article=str(doc._.article_id)

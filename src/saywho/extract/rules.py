@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from spacy.tokens import Doc, Token
 
@@ -18,7 +17,6 @@ from saywho.extract import lexicon
 from saywho.extract.context import ArticleContext, adjacent_quotes
 from saywho.extract.cues import CONTENT_PREPS, candidate_pos, frame, lemma_key
 from saywho.extract.quotes import Quote
-from saywho.records import Mention, Span, Speaker, Statement
 
 # Below this a candidate is not even tried; the accept thresholds are higher.
 MIN_CANDIDATE = 0.15
@@ -88,7 +86,7 @@ class Found:
 
 def depth(tok: Token) -> int:
     d = 0
-    while tok.head is not tok and d < 50:
+    while tok.head.i != tok.i and d < 50:
         tok, d = tok.head, d + 1
     return d
 
@@ -162,13 +160,13 @@ def subject_of(tok: Token) -> Token | None:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
-        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head is not tok:
+        if tok.dep_ in ("conj", "xcomp", "advcl") and tok.head.i != tok.i:
             if tok.dep_ == "advcl" and any(c.dep_ == "mark" for c in tok.children):
                 return None  # "because she said…": its own clause, no subject to borrow
             tok = tok.head
             seen += 1
             continue
-        if tok.dep_ == "relcl" and tok.head is not tok:
+        if tok.dep_ == "relcl" and tok.head.i != tok.i:
             return None
         return None
     return None
@@ -286,7 +284,7 @@ def content_for(
             toks = [t for c in _content_children(tok) for t in c.subtree]
     if not toks:
         return [], False
-    frags = subtree_fragments(doc, toks, exclude | _own_attributions(toks))
+    frags = subtree_fragments(doc, toks, exclude | _own_attributions(toks) | _not_said(toks))
     return [complete_quotes(ctx, a, b) for a, b in frags], False
 
 
@@ -310,6 +308,44 @@ def _own_attributions(toks: list[Token]) -> set[int]:
             left -= 1
             sub.add(left)
         out |= sub
+    return out
+
+
+_RELAY_VERBS = frozenset({"cite", "quote", "report", "relay"})
+
+
+def _not_said(toks: list[Token]) -> set[int]:
+    """Token ids in a content span that are the author's, not the speaker's.
+
+    "…, as cited by Reuters" is a relay; "said on Monday he…" parsed with
+    "on Monday" inside the clause is when it was said.
+    """
+    ids = {t.i for t in toks}
+    out: set[int] = set()
+    for t in toks:
+        if (
+            t.dep_ == "advcl"
+            and t.lemma_.lower() in _RELAY_VERBS
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+        ):
+            sub = {x.i for x in t.subtree}
+            left = min(sub)
+            while left - 1 in ids and t.doc[left - 1].is_punct:
+                left -= 1
+                sub.add(left)
+            out |= sub
+    head = min(toks, key=lambda t: depth(t))
+    if not any(c.dep_ == "mark" for c in head.children):
+        subj = next((c for c in head.children if c.dep_ in _SUBJ), None)
+        for c in head.children:
+            if (
+                c.dep_ in ("prep", "npadvmod")
+                and subj is not None
+                and c.i < subj.i
+                and c.i == min(ids)
+                and any(x.ent_type_ in ("DATE", "TIME") for x in c.subtree)
+            ):
+                out |= {x.i for x in c.subtree}
     return out
 
 
@@ -342,7 +378,7 @@ def according_to(tok: Token, exclude: set[int], ctx: ArticleContext) -> Found | 
     src = source_range(doc, pobj) if pobj is not None else None
     if src is not None and src[1] < len(doc) and doc[src[1] - 1].text == ",":
         src = (src[0], src[1] - 1)
-    head = tok.head if tok.head is not tok else None
+    head = tok.head if tok.head.i != tok.i else None
     if head is None:
         return None
     phrase = {t.i for t in tok.subtree} | {to.i}
@@ -376,10 +412,15 @@ def according_to(tok: Token, exclude: set[int], ctx: ArticleContext) -> Found | 
 # ---------------------------------------------------------------- main
 
 
-def find(ctx: ArticleContext) -> list[Found]:
+Candidate = tuple[tuple[int, int, int], Token, str, list[Quote], float]
+
+
+def candidates(ctx: ArticleContext, within: tuple[int, int] | None = None) -> list[Candidate]:
+    """Possible cues, outermost first; only those starting inside ``within`` if given."""
     doc = ctx.doc
-    cands: list[tuple[tuple[int, int, int], Token, str, list[Quote], float]] = []
-    for tok in doc:
+    cands: list[Candidate] = []
+    tokens = doc if within is None else ctx.tokens_between(*within)
+    for tok in tokens:
         if tok.is_punct or tok.is_space or not candidate_pos(tok):
             continue
         q = ctx.quote_at(tok.idx)
@@ -392,10 +433,23 @@ def find(ctx: ArticleContext) -> list[Found]:
             continue
         cands.append(((int(ctx.in_quote(tok)), depth(tok), tok.i), tok, fr, quotes, p))
     cands.sort(key=lambda c: c[0])
+    return cands
 
+
+def find(ctx: ArticleContext) -> list[Found]:
+    """Every attribution in the article, none nested in another's content."""
+    taken = take(ctx, candidates(ctx))
+    taken.extend(verbless(ctx, taken))
+    taken.sort(key=lambda f: f.content[0][0] if f.content else 0)
+    _carry_quotes(ctx, taken)
+    return taken
+
+
+def take(ctx: ArticleContext, cands: list[Candidate], used: set[int] | None = None) -> list[Found]:
+    """Accept candidates outermost first, skipping those inside what was already taken."""
     taken: list[Found] = []
     covered: list[tuple[int, int]] = []
-    used: set[int] = set()  # token ids already part of a cue or source
+    used = set(used or ())  # token ids already part of a cue or source
 
     def is_covered(char: int) -> bool:
         return any(a <= char < b for a, b in covered)
@@ -420,9 +474,6 @@ def find(ctx: ArticleContext) -> list[Found]:
         for r in (f.cue, f.source):
             if r is not None:
                 used.update(range(*r))
-    taken.extend(verbless(ctx, taken))
-    taken.sort(key=lambda f: f.content[0][0] if f.content else 0)
-    _carry_quotes(ctx, taken)
     return taken
 
 
@@ -529,46 +580,4 @@ def verbless(ctx: ArticleContext, taken: list[Found]) -> list[Found]:
         while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN" and "\n" not in doc[end].whitespace_:
             end += 1
         out.append(Found(None, None, (first.i, end + 1), [(q.start, q.end)], 0.8, quoted=True))
-    return out
-
-
-# ---------------------------------------------------------------- records
-
-
-def kind_of(text: str, f: Found) -> str:
-    if not f.speech:
-        return "other"
-    frags = [text[a:b] for a, b in f.content]
-    if frags and all(s[:1] in _QUOTE_CHARS and s[-1:] in _QUOTE_CHARS for s in frags):
-        return "direct"
-    if any(ch in s for s in frags for ch in '"“”«»„'):
-        return "mixed"
-    return "indirect"
-
-
-def statements_from_doc(doc: Doc, published: date | None = None, article: str = "-") -> list[Statement]:
-    ctx = ArticleContext.of(doc)
-    text = doc.text
-    out = []
-    for f in find(ctx):
-        speaker = None
-        if f.source is not None:
-            a, b = char_range(doc, *f.source)
-            speaker = Speaker(a, b, text[a:b], name=text[a:b])
-        cue = Span.of(text, *char_range(doc, *f.cue)) if f.cue else None
-        addressee = None
-        if f.addressee is not None:
-            a, b = char_range(doc, *f.addressee)
-            addressee = Mention(a, b, text[a:b])
-        out.append(
-            Statement(
-                article=article,
-                kind=kind_of(text, f),  # type: ignore[arg-type]
-                content=[Span.of(text, a, b) for a, b in f.content],
-                cue=cue,
-                speaker=speaker,
-                addressee=addressee,
-                confidence=f.prob,
-            )
-        )
     return out
