@@ -201,8 +201,7 @@ def test_possessive_country_before_a_title(ex: Extractor) -> None:
 
 def test_addressee_the_paper_is_named_after_the_medium(ex: Extractor) -> None:
     text = (
-        "The daily Morning Post interviewed Jane Roe on Tuesday. "
-        "“No tax without a vote,” Roe told the paper."
+        "The daily Morning Post interviewed Jane Roe on Tuesday. “No tax without a vote,” Roe told the paper."
     )
     st = one(run(ex, text), "Jane Roe")
     assert st.addressee is not None

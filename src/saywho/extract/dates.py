@@ -501,6 +501,23 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < ce and cs < end for cs, ce in spans)
 
 
+def _right_after(span: Span, cue: Token, content: list[tuple[int, int]]) -> bool:
+    """ "said on Monday he…": between the cue and its content, whatever the parser attached it to."""
+    doc = cue.doc
+    starts = [a for a, _ in content if a >= span.end_char]
+    if not starts or span.start <= cue.i:
+        return False
+    gap = doc[cue.i + 1 : span.start]
+    if any(t.lower_ not in _GAP_WORDS and not t.is_punct for t in gap):
+        return False
+    rest = doc.text[span.end_char : min(starts)]
+    return not rest.strip(" ,")
+
+
+# Words that may stand between a cue and the date right after it: "said on Monday".
+_GAP_WORDS = frozenset({"on", "in", "late", "early", "last", "this", "earlier"})
+
+
 def statement_date(
     doc: Doc, cue: Token | None, content: list[tuple[int, int]], published: date | None
 ) -> DateRef | None:
@@ -519,7 +536,9 @@ def statement_date(
         if span is None:
             continue
         span = _with_time_of_day(span, sent)
-        if _overlaps(span.start_char, span.end_char, content) or not _governed_by(span, cue):
+        if _overlaps(span.start_char, span.end_char, content):
+            continue
+        if not (_governed_by(span, cue) or _right_after(span, cue, content)):
             continue
         found = normalise(span.text, published)
         if found is None:

@@ -137,7 +137,9 @@ class Resolver:
     def _describe(self, p: Person, ent: Span) -> None:
         """Learn title, gender and country from the words around a name."""
         doc = self.doc
-        for t in ent:
+        # "Mr. Tom Ash": the honorific may sit just outside the entity
+        before = [doc[ent.start - 1]] if ent.start > 0 else []
+        for t in [*before, *ent]:
             g = gazetteer.gender_of_title(t.text)
             if g and p.gender is None:
                 p.gender = g

@@ -267,11 +267,29 @@ def _content_children(tok: Token) -> list[Token]:
 
 
 def content_for(
-    tok: Token, fr: str, quotes: list[Quote], exclude: set[int], ctx: ArticleContext
+    tok: Token,
+    fr: str,
+    quotes: list[Quote],
+    exclude: set[int],
+    ctx: ArticleContext,
+    cue: tuple[int, int] | None = None,
 ) -> tuple[list[tuple[int, int]], bool]:
     """The content fragments of cue ``tok`` and whether they are quotations."""
     doc = tok.doc
     ccomp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+    if ccomp is None and cue is not None:
+        # "said in a statement that…": parsers hang the clause on the venue noun
+        ccomp = next(
+            (
+                c
+                for t in doc[cue[0] : cue[1]]
+                if t.i != tok.i
+                for c in t.children
+                if c.dep_ in ("acl", "ccomp")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
     if quotes and (ccomp is None or _inside_any(ccomp.idx, quotes)):
         return [(q.start, q.end) for q in sorted(quotes, key=lambda q: q.start)], True
     if ccomp is not None:
@@ -423,6 +441,8 @@ def candidates(ctx: ArticleContext, within: tuple[int, int] | None = None) -> li
     for tok in tokens:
         if tok.is_punct or tok.is_space or not candidate_pos(tok):
             continue
+        if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "so":
+            continue  # "so-called": the author's distance, not anyone's statement
         q = ctx.quote_at(tok.idx)
         if q is not None and len(doc.text[q.start : q.end].split()) >= MIN_QUOTE_WORDS:
             continue  # words inside a quotation are what someone said, not the author's attribution
@@ -431,7 +451,9 @@ def candidates(ctx: ArticleContext, within: tuple[int, int] | None = None) -> li
         p = 0.95 if tok.lower_ == "according" else lexicon.probability(lemma_key(tok), tok.pos_, fr)
         if p < MIN_CANDIDATE:
             continue
-        cands.append(((int(ctx.in_quote(tok)), depth(tok), tok.i), tok, fr, quotes, p))
+        # "X said Y, according to Z": Z's report holds X's statement, so it goes first
+        rank = -1 if tok.lower_ == "according" else depth(tok)
+        cands.append(((int(ctx.in_quote(tok)), rank, tok.i), tok, fr, quotes, p))
     cands.sort(key=lambda c: c[0])
     return cands
 
@@ -490,7 +512,7 @@ def _verb_found(
         subj = None  # "it is said that…": an empty subject is no source
     src = source_range(doc, subj) if subj is not None else None
     exclude = set(range(*cue)) | (set(range(*src)) if src else set()) | used
-    content, quoted = content_for(tok, fr, quotes, exclude, ctx)
+    content, quoted = content_for(tok, fr, quotes, exclude, ctx, cue)
     if not content:
         return None
     if src is not None and any(src[0] <= k < src[1] for k in range(*cue)):
