@@ -16,8 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
-from saywho.extract import dates
-from saywho.extract.dates import normalise, statement_date
+from saywho.extraction import dates
+from saywho.extraction.dates import normalise, statement_date
 from saywho.records import DateRef
 
 PUB = date(2024, 3, 13)  # a Wednesday
@@ -187,7 +187,7 @@ def test_ambiguous_month_words_need_a_capital_inside_a_phrase() -> None:
 
 def test_dateparser_is_imported_lazily_and_cached() -> None:
     code = (
-        "import sys; from datetime import date; from saywho.extract.dates import normalise; "
+        "import sys; from datetime import date; from saywho.extraction.dates import normalise; "
         "assert normalise('last week', date(2024, 3, 13)); assert 'dateparser' not in sys.modules"
     )
     subprocess.run(

@@ -1,4 +1,4 @@
-"""Tests for saywho.extract.gazetteer: pure lookups, no spaCy model needed."""
+"""Tests for saywho.extraction.gazetteer: pure lookups, no spaCy model needed."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from importlib.resources import files
 
 import pytest
 
-from saywho.extract import gazetteer
-from saywho.extract.gazetteer import (
+from saywho.extraction import gazetteer
+from saywho.extraction.gazetteer import (
     HONORIFICS,
     MEDIUM_NOUNS,
     NON_COUNTRY_NORPS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from saywho.extract.quotes import find_quotes, paragraphs
+from saywho.extraction.quotes import find_quotes, paragraphs
 
 
 def quoted(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """saywho: who said what, to whom, reported by whom, when — and where each actor stands."""
 
-from saywho.extract import Extractor, extract
+from saywho.extraction import Extractor, extract
 from saywho.records import Article, DateRef, Mention, Relay, Span, Speaker, Statement
 
 __version__ = "0.1.0"

@@ -17,8 +17,8 @@ from spacy.tokens import Doc, DocBin
 
 from saywho import nlp as nlp_mod
 from saywho.eval.brat import GoldArticle, read_split
-from saywho.extract.context import ArticleContext, quote_adjacent
-from saywho.extract.cues import candidate_pos, frame, lemma_key
+from saywho.extraction.context import ArticleContext, quote_adjacent
+from saywho.extraction.cues import candidate_pos, frame, lemma_key
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "cue_lexicon.tsv"
 

@@ -1,5 +1,5 @@
 """Finding statements: cues, their content and source, resolution and enrichment."""
 
-from saywho.extract.pipeline import Extractor, extract
+from saywho.extraction.pipeline import Extractor, extract
 
 __all__ = ["Extractor", "extract"]

@@ -4,7 +4,7 @@ A token's *frame* is the kind of complement it governs (a clause, an
 infinitive, an object, a prepositional object, an adjacent quotation). The
 same lemma is a cue far more often in some frames than others ("she saw that
 the plan failed" vs "she saw the car"), so the lexicon is keyed by lemma and
-frame; :mod:`saywho.extract.lexicon` holds the probabilities.
+frame; :mod:`saywho.extraction.lexicon` holds the probabilities.
 """
 
 from __future__ import annotations

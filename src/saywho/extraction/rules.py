@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from saywho.extract import lexicon
-from saywho.extract.context import ArticleContext, adjacent_quotes
-from saywho.extract.cues import CONTENT_PREPS, candidate_pos, frame, lemma_key
-from saywho.extract.quotes import Quote
+from saywho.extraction import lexicon
+from saywho.extraction.context import ArticleContext, adjacent_quotes
+from saywho.extraction.cues import CONTENT_PREPS, candidate_pos, frame, lemma_key
+from saywho.extraction.quotes import Quote
 
 # Below this a candidate is not even tried; the accept thresholds are higher.
 MIN_CANDIDATE = 0.15

@@ -49,7 +49,7 @@ class Extractor:
         self.nlp = nlp if nlp is not None else nlp_mod.load(model)
 
     def from_doc(self, doc: Doc, published: date | str | None = None, article: str = "-") -> list[Statement]:
-        from saywho.extract.build import statements_from_doc
+        from saywho.extraction.build import statements_from_doc
 
         return statements_from_doc(doc, published=as_date(published), article=article)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from saywho.extract.pipeline import as_date
+from saywho.extraction.pipeline import as_date
 from saywho.records import Statement
 
 for _name, _default in (("statements", None), ("published", None), ("article_id", "-")):
@@ -24,7 +24,7 @@ class SaywhoComponent:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        from saywho.extract.build import statements_from_doc
+        from saywho.extraction.build import statements_from_doc
 
         found: list[Statement] = statements_from_doc(
             doc, published=as_date(doc._.published), article=str(doc._.article_id)

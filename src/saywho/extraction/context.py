@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from saywho.extract.quotes import Quote, find_quotes, paragraphs
+from saywho.extraction.quotes import Quote, find_quotes, paragraphs
 
 
 @dataclass(slots=True)

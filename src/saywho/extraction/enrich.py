@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from saywho.extract import gazetteer
-from saywho.extract.relays import is_medium
-from saywho.extract.rules import VENUE_NOUNS, Found, trim
+from saywho.extraction import gazetteer
+from saywho.extraction.relays import is_medium
+from saywho.extraction.rules import VENUE_NOUNS, Found, trim
 
 _TELL = frozenset({"tell", "assure", "inform", "remind", "warn", "brief", "write", "say", "explain", "admit"})
 

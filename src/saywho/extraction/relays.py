@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from saywho.extract import gazetteer
-from saywho.extract.context import ArticleContext
-from saywho.extract.rules import Found, candidates, take
+from saywho.extraction import gazetteer
+from saywho.extraction.context import ArticleContext
+from saywho.extraction.rules import Found, candidates, take
 
 # "as cited by Reuters": the relaying verb and its relation
 _AS_VERBS = {"cite": "cited_by", "quote": "cited_by", "report": "reported_by", "relay": "reported_by"}

@@ -10,10 +10,10 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from saywho.extract import dates, enrich, relays, rules
-from saywho.extract.context import ArticleContext
-from saywho.extract.resolve import Resolver
-from saywho.extract.rules import Found, char_range
+from saywho.extraction import dates, enrich, relays, rules
+from saywho.extraction.context import ArticleContext
+from saywho.extraction.resolve import Resolver
+from saywho.extraction.rules import Found, char_range
 from saywho.records import Kind, Mention, Relay, Span, Speaker, Statement
 
 _QUOTE_CHARS = frozenset("\"“”«»„‹›‘’'`")
