@@ -550,7 +550,29 @@ def _noun_found(
 
 
 _SPEECH_NOUNS = frozenset(
-    ["remark", "remarks", "comment", "statement", "claim", "call", "warning", "promise", "pledge", "assertion", "denial", "accusation", "criticism", "message", "words", "speech", "announcement", "testimony", "argument", "suggestion", "insistence"]
+    [
+        "remark",
+        "remarks",
+        "comment",
+        "statement",
+        "claim",
+        "call",
+        "warning",
+        "promise",
+        "pledge",
+        "assertion",
+        "denial",
+        "accusation",
+        "criticism",
+        "message",
+        "words",
+        "speech",
+        "announcement",
+        "testimony",
+        "argument",
+        "suggestion",
+        "insistence",
+    ]
 )
 
 
