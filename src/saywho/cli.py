@@ -253,11 +253,13 @@ def eval_polnear(
     if fmt is EvalFormat.json:
         print(json.dumps({"dataset": "polnear", "split": split, **report.to_dict()}, indent=2))
     else:
-        title = (
+        console = Console()
+        console.print(
             f"PolNeAR {split}: {report.articles} articles, {report.gold_attributions} gold attributions, "
-            f"{report.predicted_attributions} predicted"
+            f"{report.predicted_attributions} predicted",
+            highlight=False,
         )
-        Console().print(report_table(report, title))
+        console.print(report_table(report))
     raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
 
 

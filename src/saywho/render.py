@@ -132,8 +132,9 @@ def statement_table(label: str, statements: Sequence[Statement], width: int = 12
     return table
 
 
-def report_table(report: Report, title: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+def report_table(report: Report) -> Table:
+    """Precision, recall and F1 (in %) with the counts, per match rule and role."""
+    table = Table(box=box.SIMPLE_HEAD)
     for name in ("match", "role"):
         table.add_column(name)
     for name in ("P", "R", "F1", "tp", "fp", "fn"):
