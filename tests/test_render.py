@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 
 from saywho.records import DateRef, Mention, Relay, Span, Speaker, Statement
-from saywho.render import speaker_label, statement_table, trim, when_label, write_jsonl
+from saywho.render import progress, speaker_label, statement_table, trim, when_label, write_jsonl
 
 TEXT = (
     "Ruritanian Finance Minister Jane Roe has rejected calls for a new border tax, the daily Morning "
@@ -88,3 +88,16 @@ def test_write_jsonl_one_object_per_line() -> None:
     assert first["content"][0]["text"].startswith("“No tax")  # not escaped to \u201c
     assert "“" in lines[0]
     assert Statement.from_dict(first) == statements()[0]
+
+
+def test_progress_bar_only_for_many_inputs_on_a_terminal() -> None:
+    def run(total: int, terminal: bool) -> str:
+        buffer = io.StringIO()
+        with progress(total, "extracting", console=Console(file=buffer, force_terminal=terminal)) as advance:
+            for _ in range(total):
+                advance()
+        return buffer.getvalue()
+
+    assert "extracting" in run(12, terminal=True)
+    assert run(3, terminal=True) == ""
+    assert run(12, terminal=False) == ""

@@ -184,8 +184,8 @@ def extract(
             labels.append(source.label)
             items.append((text, published, source.label))
 
-    console = Console(soft_wrap=False)  # stdout; rich keeps it below the progress bar on a terminal
-    with progress(len(items), "extracting") as advance:
+    console = Console(soft_wrap=False)
+    with progress(len(items), "extracting", writes_stdout=True) as advance:
         for i, result in extract_each(extractor, items):
             advance()
             if isinstance(result, Exception):

@@ -154,10 +154,18 @@ def report_table(report: Report) -> Table:
 
 
 @contextmanager
-def progress(total: int, description: str, console: Console | None = None) -> Iterator[Callable[[], None]]:
-    """An ``advance()`` callable; it moves a bar on stderr for many inputs on a terminal."""
+def progress(
+    total: int, description: str, *, writes_stdout: bool = False, console: Console | None = None
+) -> Iterator[Callable[[], None]]:
+    """An ``advance()`` callable that moves a bar on stderr, for many inputs on a terminal.
+
+    No bar when stderr is not a terminal, nor when the caller prints results
+    while it runs (``writes_stdout``) and stdout is the same terminal: the
+    results then show the progress, and a bar would be torn by them.
+    """
     console = console or Console(stderr=True)
-    if total < PROGRESS_MIN or not console.is_terminal:
+    stdout_tty = sys.stdout.isatty() if hasattr(sys.stdout, "isatty") else False
+    if total < PROGRESS_MIN or not console.is_terminal or (writes_stdout and stdout_tty):
         yield lambda: None
         return
     bar = Progress(
@@ -167,6 +175,8 @@ def progress(total: int, description: str, console: Console | None = None) -> It
         TimeRemainingColumn(),
         console=console,
         transient=True,
+        redirect_stdout=False,  # results go to stdout untouched (rich would send them to stderr)
+        redirect_stderr=True,  # one-line complaints print above the bar
     )
     with bar:
         task = bar.add_task(description, total=total)
