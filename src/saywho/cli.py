@@ -73,7 +73,8 @@ def load_extractor(model: str | None) -> Extractor:
     try:
         return Extractor(model=model)
     except ModelNotFound as exc:
-        print(f"saywho: {_one_line(str(exc))}", file=sys.stderr)
+        first = str(exc).strip().splitlines()[0].rstrip(":")  # spaCy's own errors run over several lines
+        print(f"saywho: {first}", file=sys.stderr)
         raise typer.Exit(EXIT_MODEL) from None
 
 
@@ -207,6 +208,7 @@ def eval_polnear(
         Path,
         typer.Argument(
             help="The PolNeAR folder (holding dev/, train/ and metadata.tsv).",
+            metavar="DIR",
             exists=True,
             file_okay=False,
             show_default=False,
