@@ -31,10 +31,14 @@ def default_model_name() -> str:
     )
 
 
-@lru_cache(maxsize=4)
 def load(name: str | None = None) -> Language:
     """The pipeline ``name`` (default: see :func:`default_model_name`), loaded once per process."""
-    name = name or default_model_name()
+    # Resolve before the cache: a later change of $SAYWHO_MODEL must not get the earlier pipeline.
+    return _load(name or default_model_name())
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Language:
     try:
         nlp = spacy.load(name)
     except OSError as exc:  # spaCy's "can't find model" is an OSError
