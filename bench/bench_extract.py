@@ -42,8 +42,8 @@ from rich.table import Table
 
 from saywho import __version__, textio
 from saywho import nlp as nlp_mod
-from saywho.extract import Extractor
-from saywho.extract.pipeline import chunks
+from saywho.extraction import Extractor
+from saywho.extraction.pipeline import chunks
 
 TARGET_RATIO = 0.8
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from saywho import cli
-from saywho.extract import Extractor
+from saywho.extraction import Extractor
 from support import QuoteFinder
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
-from saywho.extract import Extractor, pipeline, rules
+from saywho.extraction import Extractor, build, pipeline
 from saywho.records import Span, Speaker, Statement
 
 PARAGRAPH = "“We will look at every option,” Ash told reporters. Roe said she would not budge.\n\n"
@@ -58,7 +58,7 @@ def cues_as_statements(doc: Doc, published: object = None, article: str = "-") -
 def test_pipe_moves_chunk_offsets_into_the_whole_text(
     extractor: Extractor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules, "statements_from_doc", cues_as_statements)
+    monkeypatch.setattr(build, "statements_from_doc", cues_as_statements)
     monkeypatch.setattr(pipeline, "chunks", partial(pipeline.chunks, limit=len(PARAGRAPH) * 2))
     long_text, short_text = PARAGRAPH * 7, "Tom Ash said nothing."
     found_long, found_short = extractor.pipe([(long_text, None, "long"), (short_text, None, "short")])

@@ -21,7 +21,7 @@ from saywho import __version__, textio
 from saywho.batch import Item, extract_each
 from saywho.eval.brat import GoldArticle, read_split
 from saywho.eval.polnear import evaluate
-from saywho.extract import Extractor
+from saywho.extraction import Extractor
 from saywho.nlp import MODEL_ENV, ModelNotFound
 from saywho.records import Statement
 from saywho.render import progress, report_table, statement_table, write_jsonl

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from saywho import nlp as nlp_mod
+from saywho.extraction import build
 from saywho.records import Statement
 
 # spaCy's parser slows down and its memory grows on very long docs, and
@@ -49,9 +50,7 @@ class Extractor:
         self.nlp = nlp if nlp is not None else nlp_mod.load(model)
 
     def from_doc(self, doc: Doc, published: date | str | None = None, article: str = "-") -> list[Statement]:
-        from saywho.extraction.build import statements_from_doc
-
-        return statements_from_doc(doc, published=as_date(published), article=article)
+        return build.statements_from_doc(doc, published=as_date(published), article=article)
 
     def __call__(self, text: str, published: date | str | None = None, article: str = "-") -> list[Statement]:
         return next(self.pipe([(text, published, article)]))

@@ -152,9 +152,12 @@ def subject_of(tok: Token) -> Token | None:
     """The subject of a cue, climbing through conjoined and embedded verbs that lack one."""
     seen = 0
     while seen < 6:
-        for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c
+        subjects = [
+            c for c in tok.children if c.dep_ in ("nsubj", "csubj") and not c.is_punct and c.pos_ != "SPACE"
+        ]
+        if subjects:
+            # "the news agency Nordpress reported": two subjects side by side are one mention
+            return subjects[-1]
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         if agent is not None:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -176,6 +179,9 @@ def source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
     """The speaker mention: the subject's subtree, with a closing parenthetical comma."""
     toks = [t for t in subj.subtree]
     a, b = toks[0].i, toks[-1].i + 1
+    for sib in subj.head.children:
+        if sib.dep_ == sib.dep_ == subj.dep_ and sib.i < a and sib.right_edge.i + 1 == a and not sib.is_punct:
+            a = sib.left_edge.i
     # headers and datelines glued to a subject by the parser: keep the head's line
     for k in range(subj.i - 1, a - 1, -1):
         if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
@@ -404,7 +410,7 @@ def according_to(tok: Token, exclude: set[int], ctx: ArticleContext) -> Found | 
         phrase |= {t.i for t in pobj.subtree}
     # "According to Limbaugh, “…”": the quotation right after the phrase is the content
     after = max(phrase) + 1
-    while after < len(doc) and doc[after].is_punct and not _is_quote_mark(doc[after]):
+    while after < len(doc) and doc[after].text in (",", ":", "—", "–"):
         after += 1
     q = ctx.quote_at(doc[after].idx) if after < len(doc) else None
     if q is not None and q.start == doc[after].idx:
