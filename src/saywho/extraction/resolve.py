@@ -185,7 +185,7 @@ class Resolver:
             return
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod")] + [head]
         p.titles.append((ent.start_char, " ".join(t.text for t in words)))
-        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
         if owner is not None:
             phrase = self.doc[owner.left_edge.i : owner.i + 1].text
             country = gazetteer.country_of(phrase) if owner.ent_type_ in ("GPE", "NORP") else None
@@ -284,8 +284,7 @@ class Resolver:
                     return Resolution(p.name, p)
             return Resolution(None)
         # a name: the proper-noun chain around the root
-        chain = [t for t in mention if t.pos_ == "PROPN" and t.head.i in {x.i for x in mention}]
-        names = [t for t in mention if t.ent_type_ == "PERSON"] or chain
+        names = [t for t in mention if t.ent_type_ == "PERSON"] or [t for t in mention if t.pos_ == "PROPN"]
         if names:
             last = names[-1]
             p = self._surname(last.text)

@@ -264,8 +264,10 @@ def _content_children(tok: Token) -> list[Token]:
     for c in kids:
         if c.dep_ == "prep":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lemma_.lower() in VENUE_NOUNS:
-                continue
+            if pobj is not None and (
+                pobj.lemma_.lower() in VENUE_NOUNS or pobj.ent_type_ in ("DATE", "TIME")
+            ):
+                continue  # "in a statement", "on Wednesday": how and when, not what
             if c.lower_ not in CONTENT_PREPS and not out:
                 continue
         out.append(c)
@@ -366,7 +368,7 @@ def _not_said(toks: list[Token]) -> set[int]:
                 c.dep_ in ("prep", "npadvmod")
                 and subj is not None
                 and c.i < subj.i
-                and c.i == min(ids)
+                and c.left_edge.i == min(ids)
                 and any(x.ent_type_ in ("DATE", "TIME") for x in c.subtree)
             ):
                 out |= {x.i for x in c.subtree}
