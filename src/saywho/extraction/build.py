@@ -54,8 +54,8 @@ def statements_from_doc(
     doc: Doc, published: date | None = None, article: str = "-", unnest: bool = True
 ) -> list[Statement]:
     """Every attributed statement in a parsed article, in text order."""
-    _, found = find(doc, unnest=unnest)
-    text = doc.text
+    ctx, found = find(doc, unnest=unnest)
+    text = ctx.text
     resolver = Resolver(doc)
     out = []
     speakers: dict[int, Speaker] = {}  # id(Found) → its speaker, for carried-over speakers

@@ -510,7 +510,7 @@ def _right_after(span: Span, cue: Token, content: list[tuple[int, int]]) -> bool
     gap = doc[cue.i + 1 : span.start]
     if any(t.lower_ not in _GAP_WORDS and not t.is_punct for t in gap):
         return False
-    rest = doc.text[span.end_char : min(starts)]
+    rest = doc[span.end : len(doc)].text[: min(starts) - span.end_char] if span.end < len(doc) else ""
     return not rest.strip(" ,")
 
 

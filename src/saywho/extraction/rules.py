@@ -452,7 +452,7 @@ def candidates(ctx: ArticleContext, within: tuple[int, int] | None = None) -> li
         if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "so":
             continue  # "so-called": the author's distance, not anyone's statement
         q = ctx.quote_at(tok.idx)
-        if q is not None and len(doc.text[q.start : q.end].split()) >= MIN_QUOTE_WORDS:
+        if q is not None and len(ctx.text[q.start : q.end].split()) >= MIN_QUOTE_WORDS:
             continue  # words inside a quotation are what someone said, not the author's attribution
         quotes = adjacent_quotes(tok, ctx) if tok.pos_ in ("VERB", "AUX") else []
         fr = frame(tok, bool(quotes))
@@ -655,7 +655,7 @@ def _previous_direct(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found
     It must open its paragraph or its sentence, be long enough to be speech,
     and follow that statement with no other statement in between.
     """
-    text = ctx.doc.text
+    text = ctx.text
     p_start, _ = ctx.para_of(q.start)
     before = text[p_start : q.start].rstrip()
     if before and before[-1] not in ".!?”\"'’":
@@ -682,7 +682,7 @@ def _previous_speaker(ctx: ArticleContext, taken: list[Found], q: Quote) -> Foun
     "Roe said the tax was dead.\n\n“We will not change course.”" — the quotation
     is most likely Roe's: her speaker is carried over, with no mention of its own.
     """
-    text = ctx.doc.text
+    text = ctx.text
     p_start, p_end = ctx.para_of(q.start)
     if text[p_start : q.start].strip() or text[q.end : p_end].strip() not in ("", ".", ","):
         return None
@@ -713,7 +713,7 @@ def verbless(ctx: ArticleContext, taken: list[Found]) -> list[Found]:
 
 def _dash_signature(ctx: ArticleContext, q: Quote) -> tuple[int, int] | None:
     """“…” — Jane Roe"""
-    doc, text = ctx.doc, ctx.doc.text
+    doc, text = ctx.doc, ctx.text
     k = q.end
     while k < len(text) and text[k] in " \t\u00a0":
         k += 1
@@ -733,7 +733,7 @@ def _dash_signature(ctx: ArticleContext, q: Quote) -> tuple[int, int] | None:
 
 def _colon_lead(ctx: ArticleContext, q: Quote) -> tuple[int, int] | None:
     """From the ministry: “…” / Roe: “…” — a short name or noun phrase, a colon, a quotation."""
-    text = ctx.doc.text
+    text = ctx.text
     p_start, _ = ctx.para_of(q.start)
     lead = text[p_start : q.start].rstrip()
     if not lead.endswith(":"):
