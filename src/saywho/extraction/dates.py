@@ -510,8 +510,10 @@ def _right_after(span: Span, cue: Token, content: list[tuple[int, int]]) -> bool
     gap = doc[cue.i + 1 : span.start]
     if any(t.lower_ not in _GAP_WORDS and not t.is_punct for t in gap):
         return False
-    rest = doc[span.end : len(doc)].text[: min(starts) - span.end_char] if span.end < len(doc) else ""
-    return not rest.strip(" ,")
+    # nothing but a comma between the date and where the content starts
+    first = min(starts)
+    between = [t for t in doc[span.end :] if t.idx < first]
+    return all(t.is_space or t.text == "," for t in between)
 
 
 # Words that may stand between a cue and the date right after it: "said on Monday".
