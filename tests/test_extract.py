@@ -291,3 +291,10 @@ def test_speaker_carried_over_to_a_cueless_quote_paragraph(ex: Extractor) -> Non
     assert second.speaker is not None
     assert (second.speaker.start, second.speaker.end, second.speaker.name) == (None, None, "Jane Roe")
     assert second.kind == "direct"
+
+
+def test_date_after_the_addressee(ex: Extractor) -> None:
+    text = "Mayor Daniel Okafor told reporters last week he wanted the tax back on the agenda."
+    st = one(run(ex, text), "Daniel Okafor")
+    assert contents(st) == ["he wanted the tax back on the agenda"]
+    assert st.date is not None and (st.date.text, st.date.value) == ("last week", "2024-03-04")
