@@ -17,15 +17,23 @@ _PUNCT = re.compile(r"[^\w\s'-]")
 _SPACES = re.compile(r"\s+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "qc", "kc", "mp"})
 # Surname particles stay with the surname: "Ursula von der Leyen" is a Leyen only with its "von der".
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "al", "el", "bin", "ben", "ter", "ten"})  # fmt: skip
+_PARTICLES = frozenset("van von der den de del della di da du la le al el bin ben ter ten".split())  # noqa: SIM905
 # A word that makes a name an institution's rather than a person's.
 ORG_WORDS = frozenset(
-    ["ministry", "department", "office", "government", "council", "committee", "commission", "agency", "union", "party", "parliament", "senate", "congress", "assembly", "court", "tribunal", "police", "army", "navy", "military", "forces", "chamber", "commerce", "company", "corporation", "corp", "inc", "ltd", "plc", "llc", "group", "bank", "fund", "authority", "board", "bureau", "institute", "institution", "university", "college", "school", "hospital", "association", "federation", "foundation", "organisation", "organization", "network", "coalition", "alliance", "front", "movement", "church", "trust", "society", "service", "services", "administration", "cabinet", "presidency", "embassy", "consulate", "mission", "secretariat", "league", "club", "team", "industries", "industry", "airlines", "airline", "exchange"]
+    """
+    ministry department office government council committee commission agency union party parliament
+    senate congress assembly court tribunal police army navy military forces chamber commerce company
+    corporation corp inc ltd plc llc group bank fund authority board bureau institute institution
+    university college school hospital association federation foundation organisation organization
+    network coalition alliance front movement church trust society service services administration
+    cabinet presidency embassy consulate mission secretariat league club team industries industry
+    airlines airline exchange
+    """.split()  # noqa: SIM905
 )
 
 
 def fold(text: str) -> str:
-    """Lower case, accents stripped, punctuation dropped, spaces collapsed: "Zélie  O'Neil." → "zelie o'neil"."""
+    """Lower case, no accents, no punctuation, single spaces: "Zélie  O'Neil." → "zelie o'neil"."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _PUNCT.sub(" ", text.casefold())

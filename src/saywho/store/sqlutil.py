@@ -17,7 +17,7 @@ def upsert(
     increment: Mapping[str, int] | None = None,
     update: Mapping[str, Any] | None = None,
 ) -> None:
-    """Insert ``values``, or where a row with the same ``keys`` exists add ``increment`` and set ``update``."""
+    """Insert ``values``; where a row with the same ``keys`` exists, add ``increment``, set ``update``."""
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     stmt = insert(table).values(**values)
     changes: dict[str, Any] = {k: table.c[k] + v for k, v in (increment or {}).items()}

@@ -79,7 +79,7 @@ def key_of(url: str | None, hash_: str) -> str:
 
 
 def said_on(st: Statement, published: date | None) -> date | None:
-    """When a statement was made: its own date (the first day of its week, month or year), else publication."""
+    """When a statement was made: its own date (a week's, month's or year's first day), else publication."""
     if st.date is not None:
         value = st.date.value
         try:
