@@ -1,0 +1,343 @@
+"""Queries over the corpus: statements with filters, actors, articles, failures.
+
+Every function takes a :class:`~saywho.store.db.Database` and returns plain
+dicts (JSON-ready apart from dates), newest first, with ``limit``/``offset``
+for paging: the CLI prints them, the web app (issue 6) serves them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from saywho.store import search
+from saywho.store.db import Database
+from saywho.store.names import fold, given_compatible, parse
+from saywho.store.schema import (
+    actor_names,
+    actors,
+    articles,
+    failures,
+    quote_clusters,
+    statements,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What ``saywho quotes`` and ``saywho export`` narrow statements by."""
+
+    speaker: str | None = None  # a name, an alias, a surname, or an actor id (#12)
+    since: date | None = None  # said on or after (the statement's date, else its article's)
+    until: date | None = None  # said on or before
+    outlet: str | None = None  # the article's outlet, case-insensitive
+    search: str | None = None  # full-text query over the statement's content
+    article_id: int | None = None
+
+
+def speaker_ids(db: Database, query: str) -> list[int]:
+    """Actors a ``--speaker`` value names: an id; the name or an alias; a surname (every such person).
+
+    "Roe" finds every Roe; "J. Roe" every Roe whose given name starts with J;
+    "Jane Roe" the actors known by that name.
+    """
+    q = query.strip()
+    with db.engine.connect() as conn:
+        if q.lstrip("#").isdigit():
+            return list(conn.execute(select(actors.c.id).where(actors.c.id == int(q.lstrip("#")))).scalars())
+        parsed = parse(q)
+        norms = {fold(q)} | ({parsed.norm} if parsed else set())
+        ids = set(conn.execute(select(actor_names.c.actor_id).where(actor_names.c.norm.in_(norms))).scalars())
+        if parsed is not None and parsed.kind == "person" and parsed.surname:
+            rows = conn.execute(
+                select(actor_names.c.actor_id, actor_names.c.given).where(
+                    actor_names.c.surname_key == parsed.surname
+                )
+            ).all()
+            givens: dict[int, set[str]] = {}
+            for r in rows:
+                givens.setdefault(r.actor_id, set())
+                if r.given:
+                    givens[r.actor_id].add(r.given)
+            for actor_id, gs in givens.items():
+                if not parsed.full or any(given_compatible(parsed.given, g) for g in gs):
+                    ids.add(actor_id)
+        return sorted(ids)
+
+
+def _statement_query(db: Database, f: Filters) -> Select[Any] | None:
+    q = (
+        select(
+            statements.c.id,
+            statements.c.said_on,
+            statements.c.kind,
+            statements.c.speaker_name,
+            statements.c.speaker_role,
+            statements.c.speaker_country,
+            statements.c.cue,
+            statements.c.content,
+            statements.c.confidence,
+            statements.c.cluster_id,
+            statements.c.record,
+            statements.c.actor_id,
+            actors.c.name.label("actor_name"),
+            statements.c.article_id,
+            articles.c.label.label("article_label"),
+            articles.c.url.label("article_url"),
+            articles.c.path.label("article_path"),
+            articles.c.title.label("article_title"),
+            articles.c.outlet.label("article_outlet"),
+            articles.c.author.label("article_author"),
+            articles.c.published.label("article_published"),
+            articles.c.extractor_version,
+        )
+        .select_from(statements)
+        .join(articles, articles.c.id == statements.c.article_id)
+        .outerjoin(actors, actors.c.id == statements.c.actor_id)
+    )
+    conds = []
+    if f.speaker:
+        ids = speaker_ids(db, f.speaker)
+        if not ids:
+            return None
+        conds.append(statements.c.actor_id.in_(ids))
+    if f.since:
+        conds.append(statements.c.said_on >= f.since)
+    if f.until:
+        conds.append(statements.c.said_on <= f.until)
+    if f.outlet:
+        conds.append(func.lower(articles.c.outlet) == f.outlet.strip().lower())
+    if f.search:
+        conds.append(search.matches(db.dialect, statements, f.search))
+    if f.article_id is not None:
+        conds.append(statements.c.article_id == f.article_id)
+    return q.where(and_(*conds)) if conds else q
+
+
+def _row(r: Any) -> dict[str, Any]:
+    d = dict(r._mapping)
+    d["record"] = json.loads(d["record"])
+    return d
+
+
+def quotes(db: Database, f: Filters, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Statements matching ``f``, the most recently said first."""
+    q = _statement_query(db, f)
+    if q is None:
+        return []
+    q = (
+        q.order_by(statements.c.said_on.desc().nulls_last(), statements.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    with db.engine.connect() as conn:
+        return [_row(r) for r in conn.execute(q)]
+
+
+def count_quotes(db: Database, f: Filters) -> int:
+    q = _statement_query(db, f)
+    if q is None:
+        return 0
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+
+
+def iter_statements(db: Database, f: Filters, chunk: int = 5000) -> Iterator[dict[str, Any]]:
+    """Every statement matching ``f`` in storage order, fetched in chunks (for export: bounded memory)."""
+    q = _statement_query(db, f)
+    if q is None:
+        return
+    last = 0
+    while True:
+        with db.engine.connect() as conn:
+            rows = conn.execute(q.where(statements.c.id > last).order_by(statements.c.id).limit(chunk)).all()
+        for r in rows:
+            yield _row(r)
+        if len(rows) < chunk:
+            return
+        last = rows[-1].id
+
+
+def actor_list(
+    db: Database, name: str | None = None, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Actors with statements, the most quoted first (``name``: only those it names)."""
+    q = select(
+        actors.c.id,
+        actors.c.name,
+        actors.c.kind,
+        actors.c.role,
+        actors.c.org,
+        actors.c.country,
+        actors.c.n_statements,
+        actors.c.first_seen,
+        actors.c.last_seen,
+    ).where(actors.c.n_statements > 0)
+    if name:
+        ids = speaker_ids(db, name)
+        q = q.where(actors.c.id.in_(ids))
+    q = q.order_by(actors.c.n_statements.desc(), actors.c.id).limit(limit).offset(offset)
+    with db.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def actor_detail(db: Database, actor_id: int, latest: int = 10) -> dict[str, Any] | None:
+    """One actor: names, roles over time, counts, latest statements, most repeated quotes."""
+    with db.engine.connect() as conn:
+        row = conn.execute(select(actors).where(actors.c.id == actor_id)).first()
+        if row is None:
+            return None
+        out = dict(row._mapping)
+        out["names"] = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(actor_names.c.name, actor_names.c.n, actor_names.c.pinned)
+                .where(actor_names.c.actor_id == actor_id)
+                .order_by(actor_names.c.n.desc(), actor_names.c.name)
+            )
+        ]
+        out["roles"] = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(
+                    statements.c.speaker_role.label("role"),
+                    statements.c.speaker_org.label("org"),
+                    statements.c.speaker_country.label("country"),
+                    func.min(statements.c.said_on).label("since"),
+                    func.max(statements.c.said_on).label("until"),
+                    func.count().label("statements"),
+                )
+                .where(
+                    statements.c.actor_id == actor_id,
+                    or_(
+                        statements.c.speaker_role.is_not(None),
+                        statements.c.speaker_org.is_not(None),
+                        statements.c.speaker_country.is_not(None),
+                    ),
+                )
+                .group_by(statements.c.speaker_role, statements.c.speaker_org, statements.c.speaker_country)
+                .order_by(func.min(statements.c.said_on).nulls_last())
+            )
+        ]
+        out["articles"] = conn.execute(
+            select(func.count(statements.c.article_id.distinct())).where(statements.c.actor_id == actor_id)
+        ).scalar_one()
+        out["repeated"] = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(
+                    quote_clusters.c.id,
+                    quote_clusters.c.content,
+                    quote_clusters.c.first_seen,
+                    quote_clusters.c.n_articles,
+                    articles.c.label.label("first_article"),
+                    articles.c.outlet.label("first_outlet"),
+                )
+                .outerjoin(articles, articles.c.id == quote_clusters.c.first_article_id)
+                .where(quote_clusters.c.actor_id == actor_id, quote_clusters.c.n_articles > 1)
+                .order_by(quote_clusters.c.n_articles.desc(), quote_clusters.c.first_seen)
+                .limit(latest)
+            )
+        ]
+    out["latest"] = quotes(db, Filters(speaker=f"#{actor_id}"), limit=latest)
+    return out
+
+
+def cluster(db: Database, cluster_id: int) -> dict[str, Any] | None:
+    """A quote cluster: its first-seen statement, date and article, and every article that repeated it."""
+    with db.engine.connect() as conn:
+        row = conn.execute(select(quote_clusters).where(quote_clusters.c.id == cluster_id)).first()
+        if row is None:
+            return None
+        out = dict(row._mapping)
+        out.pop("norm", None)
+        out["articles"] = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(
+                    statements.c.id.label("statement_id"),
+                    statements.c.said_on,
+                    articles.c.id.label("article_id"),
+                    articles.c.label,
+                    articles.c.outlet,
+                    articles.c.published,
+                )
+                .join(articles, articles.c.id == statements.c.article_id)
+                .where(statements.c.cluster_id == cluster_id)
+                .order_by(statements.c.said_on.nulls_last(), statements.c.id)
+            )
+        ]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilters:
+    since: date | None = None  # published on or after
+    until: date | None = None
+    outlet: str | None = None
+    search: str | None = None  # full-text over title and text
+
+
+def article_list(
+    db: Database, f: ArticleFilters, limit: int | None = 50, offset: int = 0, with_text: bool = False
+) -> list[dict[str, Any]]:
+    cols = [
+        articles.c.id,
+        articles.c.label,
+        articles.c.url,
+        articles.c.path,
+        articles.c.source_id,
+        articles.c.title,
+        articles.c.outlet,
+        articles.c.author,
+        articles.c.published,
+        articles.c.words,
+        articles.c.n_statements,
+        articles.c.extractor_version,
+        articles.c.source_kind,
+    ]
+    if with_text:
+        cols.append(articles.c.text)
+    q = select(*cols)
+    if f.since:
+        q = q.where(articles.c.published >= f.since)
+    if f.until:
+        q = q.where(articles.c.published <= f.until)
+    if f.outlet:
+        q = q.where(func.lower(articles.c.outlet) == f.outlet.strip().lower())
+    if f.search:
+        q = q.where(search.matches(db.dialect, articles, f.search))
+    q = q.order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    with db.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def article(db: Database, article_id: int) -> dict[str, Any] | None:
+    with db.engine.connect() as conn:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def failure_list(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+    with db.engine.connect() as conn:
+        q = select(failures).order_by(failures.c.id.desc()).limit(limit)
+        return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def stats(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {
+            "articles": conn.execute(select(func.count()).select_from(articles)).scalar_one(),
+            "statements": conn.execute(select(func.count()).select_from(statements)).scalar_one(),
+            "actors": conn.execute(
+                select(func.count()).select_from(actors).where(actors.c.n_statements > 0)
+            ).scalar_one(),
+            "failures": conn.execute(select(func.count()).select_from(failures)).scalar_one(),
+        }
