@@ -7,6 +7,8 @@
 # in $SAYWHO_PG_DIR (default /tmp/saywho-pg) owned by the postgres user, listening on 127.0.0.1 only,
 # port $SAYWHO_PG_PORT (default 54329), with a role and database "saywho". Safe to run again: a running
 # cluster is reused. Prints nothing and exits 1 when PostgreSQL cannot be had (the tests then skip).
+# The cluster is for tests and benchmarks only: it trusts every local connection, and it does not
+# fsync (a crash of the machine may lose it; a crash of saywho or of the server does not).
 set -euo pipefail
 DIR="${SAYWHO_PG_DIR:-/tmp/saywho-pg}"
 PORT="${SAYWHO_PG_PORT:-54329}"
@@ -42,7 +44,7 @@ if ! as_pg "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
         as_pg "$BIN/initdb" -D "$DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     as_pg "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c full_page_writes=off" start >/dev/null
 fi
 psql_pg() { as_pg "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ "$(psql_pg -c "SELECT 1 FROM pg_roles WHERE rolname = 'saywho'")" != 1 ]; then

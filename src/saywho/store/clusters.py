@@ -4,9 +4,11 @@ A statement joins a cluster of its actor when their folded contents are
 near-identical (rapidfuzz ratio ≥ 90), or when one is a fragment of the other
 (the shorter has at least ``FRAGMENT_WORDS`` words and partial ratio ≥ 95):
 an outlet quoting half of the sentence another printed whole. Candidates come
-from ``quote_keys``: hashes of word 4-grams, sampled by their value (those ≡ 0
-mod ``SAMPLE``), so that a fragment's sampled keys are a subset of the whole
-quote's and an index lookup finds them, without comparing every pair.
+from ``quote_keys``, without comparing every pair: a cluster stores the
+hashes of its word 4-grams chosen by winnowing (the smallest in every window
+of ``WINDOW``), and a new statement looks up all of its own 4-gram hashes.
+Winnowing guarantees that two quotes sharing a run of ``SHINGLE + WINDOW - 1``
+words (7) share a stored key, at about 40 % of the 4-grams stored.
 
 A cluster remembers its first-seen statement: the earliest date (the
 statement's own, else its article's publication date), then the first stored.
@@ -25,10 +27,10 @@ from saywho.store.schema import quote_clusters, quote_keys, statements
 
 MIN_WORDS = 4  # "Yes," or "We will see" are said by everyone, about anything
 SHINGLE = 4
-SAMPLE = 4
+WINDOW = 4
 SAME = 90
 FRAGMENT = 95
-FRAGMENT_WORDS = 8
+FRAGMENT_WORDS = 6
 MAX_CANDIDATES = 50
 
 
@@ -36,14 +38,20 @@ def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def keys(norm: str) -> set[int]:
-    """The lookup keys of a folded quote: sampled 4-gram hashes, or the whole when short."""
+def shingles(norm: str) -> list[int]:
+    """Hashes of a folded quote's word 4-grams (of the whole, when shorter)."""
     words = norm.split()
-    if len(words) < SHINGLE:
-        return {_hash(norm)}
-    hashes = [_hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)]
-    sampled = {h for h in hashes if h % SAMPLE == 0}
-    return sampled or {min(hashes)}
+    if len(words) <= SHINGLE:
+        return [_hash(norm)]
+    return [_hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)]
+
+
+def keys(norm: str) -> set[int]:
+    """The keys a cluster is stored under: the smallest 4-gram hash of every window of ``WINDOW``."""
+    hashes = shingles(norm)
+    if len(hashes) <= WINDOW:
+        return {min(hashes)}
+    return {min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1)}
 
 
 def similar(a: str, b: str) -> bool:
@@ -71,7 +79,7 @@ def assign(
         for r in conn.execute(
             select(quote_keys.c.cluster_id)
             .join(quote_clusters, quote_clusters.c.id == quote_keys.c.cluster_id)
-            .where(quote_keys.c.key.in_(ks), quote_clusters.c.actor_id == actor_id)
+            .where(quote_keys.c.key.in_(set(shingles(norm))), quote_clusters.c.actor_id == actor_id)
             .distinct()
             .limit(MAX_CANDIDATES)
         )

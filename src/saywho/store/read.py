@@ -205,22 +205,20 @@ def actor_detail(db: Database, actor_id: int, latest: int = 10) -> dict[str, Any
             dict(r._mapping)
             for r in conn.execute(
                 select(
-                    statements.c.speaker_role.label("role"),
-                    statements.c.speaker_org.label("org"),
-                    statements.c.speaker_country.label("country"),
+                    # "Finance Minister" and "finance minister" are one role: grouped without case.
+                    func.min(statements.c.speaker_role).label("role"),
+                    func.min(statements.c.speaker_org).label("org"),
+                    func.min(statements.c.speaker_country).label("country"),
                     func.min(statements.c.said_on).label("since"),
                     func.max(statements.c.said_on).label("until"),
                     func.count().label("statements"),
                 )
                 .where(
                     statements.c.actor_id == actor_id,
-                    or_(
-                        statements.c.speaker_role.is_not(None),
-                        statements.c.speaker_org.is_not(None),
-                        statements.c.speaker_country.is_not(None),
-                    ),
+                    or_(statements.c.speaker_role.is_not(None), statements.c.speaker_org.is_not(None)),
                 )
-                .group_by(statements.c.speaker_role, statements.c.speaker_org, statements.c.speaker_country)
+                # A role and its organisation; the country, where one mention names it, goes with them.
+                .group_by(func.lower(statements.c.speaker_role), func.lower(statements.c.speaker_org))
                 .order_by(func.min(statements.c.said_on).nulls_last())
             )
         ]
