@@ -283,21 +283,36 @@ class ActorNotFound(LookupError):
 
 
 def find(conn: Connection, query: str) -> list[int]:
-    """Actor ids for ``query``: an id (``#12`` or ``12``), else every actor with that name or alias."""
+    """Actors ``query`` designates: an id (``#12``); the name or an alias; a surname (every such person).
+
+    "Roe" finds every Roe; "J. Roe" every Roe whose given name starts with J;
+    "Jane Roe" the actors known by that name.
+    """
     q = query.strip()
     if q.lstrip("#").isdigit():
-        ids = [r.id for r in conn.execute(select(actors.c.id).where(actors.c.id == int(q.lstrip("#"))))]
-        return ids
+        return list(conn.execute(select(actors.c.id).where(actors.c.id == int(q.lstrip("#")))).scalars())
     parsed = parse(q)
-    norm = parsed.norm if parsed else fold(q)
+    norms = {fold(q)} | ({parsed.norm} if parsed else set())
+    ids = set(conn.execute(select(actor_names.c.actor_id).where(actor_names.c.norm.in_(norms))).scalars())
+    if parsed is not None and parsed.kind == "person" and parsed.surname:
+        givens: dict[int, set[str]] = {}
+        for r in conn.execute(
+            select(actor_names.c.actor_id, actor_names.c.given).where(
+                actor_names.c.surname_key == parsed.surname
+            )
+        ):
+            givens.setdefault(r.actor_id, set())
+            if r.given:
+                givens[r.actor_id].add(r.given)
+        for actor_id, gs in givens.items():
+            if not parsed.full or any(given_compatible(parsed.given, g) for g in gs):
+                ids.add(actor_id)
+    if not ids:
+        return []
     rows = conn.execute(
-        select(actor_names.c.actor_id)
-        .join(actors, actors.c.id == actor_names.c.actor_id)
-        .where(or_(actor_names.c.norm == norm, actor_names.c.norm == fold(q)))
-        .group_by(actor_names.c.actor_id, actors.c.n_statements)
-        .order_by(actors.c.n_statements.desc(), actor_names.c.actor_id)
-    ).all()
-    return [r.actor_id for r in rows]
+        select(actors.c.id).where(actors.c.id.in_(ids)).order_by(actors.c.n_statements.desc(), actors.c.id)
+    )
+    return list(rows.scalars())
 
 
 def _pin(conn: Connection, norm: str, actor_id: int, article_key: str = "", note: str = "") -> None:

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 
 from saywho.store import search
+from saywho.store.actors import find as find_actors
 from saywho.store.db import Database
-from saywho.store.names import fold, given_compatible, parse
 from saywho.store.schema import (
     actor_names,
     actors,
@@ -41,33 +41,9 @@ class Filters:
 
 
 def speaker_ids(db: Database, query: str) -> list[int]:
-    """Actors a ``--speaker`` value names: an id; the name or an alias; a surname (every such person).
-
-    "Roe" finds every Roe; "J. Roe" every Roe whose given name starts with J;
-    "Jane Roe" the actors known by that name.
-    """
-    q = query.strip()
+    """Actors a ``--speaker`` value designates (see :func:`saywho.store.actors.find`), most quoted first."""
     with db.engine.connect() as conn:
-        if q.lstrip("#").isdigit():
-            return list(conn.execute(select(actors.c.id).where(actors.c.id == int(q.lstrip("#")))).scalars())
-        parsed = parse(q)
-        norms = {fold(q)} | ({parsed.norm} if parsed else set())
-        ids = set(conn.execute(select(actor_names.c.actor_id).where(actor_names.c.norm.in_(norms))).scalars())
-        if parsed is not None and parsed.kind == "person" and parsed.surname:
-            rows = conn.execute(
-                select(actor_names.c.actor_id, actor_names.c.given).where(
-                    actor_names.c.surname_key == parsed.surname
-                )
-            ).all()
-            givens: dict[int, set[str]] = {}
-            for r in rows:
-                givens.setdefault(r.actor_id, set())
-                if r.given:
-                    givens[r.actor_id].add(r.given)
-            for actor_id, gs in givens.items():
-                if not parsed.full or any(given_compatible(parsed.given, g) for g in gs):
-                    ids.add(actor_id)
-        return sorted(ids)
+        return find_actors(conn, query)
 
 
 def _statement_query(db: Database, f: Filters) -> Select[Any] | None:
