@@ -440,3 +440,20 @@ def test_export_in_three_formats(db: Database, tmp_path: Path) -> None:
     assert table.num_rows == 2 and table.column_names == COLUMNS
     assert set(table.column("actor_name").to_pylist()) == {"Jane Roe"}
     assert content_hash("a  b\n") == content_hash("a b")
+
+
+def test_common_words_are_searched_row_by_row_with_the_same_results(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saywho.store import search
+
+    _corpus(db)
+    queries = ["border", "fence OR port", "border -farmers", '"border fence"']
+    fetched = [[r["id"] for r in read.quotes(db, read.Filters(search=q))] for q in queries]
+    monkeypatch.setattr(search, "SQLITE_FETCH_MAX", 0)  # every word counts as common
+    probed = [[r["id"] for r in read.quotes(db, read.Filters(search=q))] for q in queries]
+    assert probed == fetched and all(fetched)
+    assert [r["article_label"] for r in read.quotes(db, read.Filters(search="border", speaker="Roe"))] == [
+        "3",
+        "1",
+    ]

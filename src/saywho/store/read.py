@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
 from saywho.store import search
 from saywho.store.actors import find as find_actors
@@ -26,6 +26,9 @@ from saywho.store.schema import (
     quote_clusters,
     statements,
 )
+
+# Newest first; statements with no date at all (no date of their own, no publication date) last.
+NEWEST_FIRST = (statements.c.said_on.desc().nulls_last(), statements.c.id.desc())
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,39 +49,47 @@ def speaker_ids(db: Database, query: str) -> list[int]:
         return find_actors(conn, query)
 
 
-def _statement_query(db: Database, f: Filters) -> Select[Any] | None:
-    q = (
-        select(
-            statements.c.id,
-            statements.c.said_on,
-            statements.c.kind,
-            statements.c.speaker_name,
-            statements.c.speaker_role,
-            statements.c.speaker_country,
-            statements.c.cue,
-            statements.c.content,
-            statements.c.confidence,
-            statements.c.cluster_id,
-            statements.c.record,
-            statements.c.actor_id,
-            actors.c.name.label("actor_name"),
-            statements.c.article_id,
-            articles.c.label.label("article_label"),
-            articles.c.url.label("article_url"),
-            articles.c.path.label("article_path"),
-            articles.c.title.label("article_title"),
-            articles.c.outlet.label("article_outlet"),
-            articles.c.author.label("article_author"),
-            articles.c.published.label("article_published"),
-            articles.c.extractor_version,
-        )
+_COLUMNS = (
+    statements.c.id,
+    statements.c.said_on,
+    statements.c.kind,
+    statements.c.speaker_name,
+    statements.c.speaker_role,
+    statements.c.speaker_country,
+    statements.c.cue,
+    statements.c.content,
+    statements.c.confidence,
+    statements.c.cluster_id,
+    statements.c.record,
+    statements.c.actor_id,
+    actors.c.name.label("actor_name"),
+    statements.c.article_id,
+    articles.c.label.label("article_label"),
+    articles.c.url.label("article_url"),
+    articles.c.path.label("article_path"),
+    articles.c.title.label("article_title"),
+    articles.c.outlet.label("article_outlet"),
+    articles.c.author.label("article_author"),
+    articles.c.published.label("article_published"),
+    articles.c.extractor_version,
+)
+
+
+def _full() -> Select[Any]:
+    """Statements with their actor and article, every column the CLI, export and web app show."""
+    return (
+        select(*_COLUMNS)
         .select_from(statements)
         .join(articles, articles.c.id == statements.c.article_id)
         .outerjoin(actors, actors.c.id == statements.c.actor_id)
     )
-    conds = []
+
+
+def _conditions(conn: Connection, f: Filters) -> list[ColumnElement[bool]] | None:
+    """The WHERE conditions for ``f``; None when it can match nothing (an unknown speaker)."""
+    conds: list[ColumnElement[bool]] = []
     if f.speaker:
-        ids = speaker_ids(db, f.speaker)
+        ids = find_actors(conn, f.speaker)
         if not ids:
             return None
         conds.append(statements.c.actor_id.in_(ids))
@@ -87,12 +98,21 @@ def _statement_query(db: Database, f: Filters) -> Select[Any] | None:
     if f.until:
         conds.append(statements.c.said_on <= f.until)
     if f.outlet:
-        conds.append(func.lower(articles.c.outlet) == f.outlet.strip().lower())
+        outlet = f.outlet.strip().lower()
+        conds.append(
+            statements.c.article_id.in_(select(articles.c.id).where(func.lower(articles.c.outlet) == outlet))
+        )
     if f.search:
-        conds.append(search.matches(db.dialect, statements, f.search))
+        conds.append(search.matches(conn, statements, f.search))
     if f.article_id is not None:
         conds.append(statements.c.article_id == f.article_id)
-    return q.where(and_(*conds)) if conds else q
+    return conds
+
+
+def _narrow(conds: list[ColumnElement[bool]]) -> Select[Any]:
+    # Ids first, whole rows after: sorting and skipping touch the narrow index entries, not the
+    # statements' records and their articles' texts (a deferred join).
+    return select(statements.c.id).where(and_(*conds)) if conds else select(statements.c.id)
 
 
 def _row(r: Any) -> dict[str, Any]:
@@ -103,35 +123,35 @@ def _row(r: Any) -> dict[str, Any]:
 
 def quotes(db: Database, f: Filters, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Statements matching ``f``, the most recently said first."""
-    q = _statement_query(db, f)
-    if q is None:
-        return []
-    q = (
-        q.order_by(statements.c.said_on.desc().nulls_last(), statements.c.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
     with db.engine.connect() as conn:
-        return [_row(r) for r in conn.execute(q)]
+        conds = _conditions(conn, f)
+        if conds is None:
+            return []
+        ids = list(conn.execute(_narrow(conds).order_by(*NEWEST_FIRST).limit(limit).offset(offset)).scalars())
+        if not ids:
+            return []
+        rows = {r.id: _row(r) for r in conn.execute(_full().where(statements.c.id.in_(ids)))}
+    return [rows[i] for i in ids]
 
 
 def count_quotes(db: Database, f: Filters) -> int:
-    q = _statement_query(db, f)
-    if q is None:
-        return 0
     with db.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+        conds = _conditions(conn, f)
+        if conds is None:
+            return 0
+        return conn.execute(select(func.count()).select_from(_narrow(conds).subquery())).scalar_one()
 
 
 def iter_statements(db: Database, f: Filters, chunk: int = 5000) -> Iterator[dict[str, Any]]:
     """Every statement matching ``f`` in storage order, fetched in chunks (for export: bounded memory)."""
-    q = _statement_query(db, f)
-    if q is None:
-        return
     last = 0
     while True:
         with db.engine.connect() as conn:
-            rows = conn.execute(q.where(statements.c.id > last).order_by(statements.c.id).limit(chunk)).all()
+            conds = _conditions(conn, f)
+            if conds is None:
+                return
+            q = _full().where(statements.c.id > last, *conds).order_by(statements.c.id).limit(chunk)
+            rows = conn.execute(q).all()
         for r in rows:
             yield _row(r)
         if len(rows) < chunk:
@@ -284,12 +304,12 @@ def article_list(
         q = q.where(articles.c.published <= f.until)
     if f.outlet:
         q = q.where(func.lower(articles.c.outlet) == f.outlet.strip().lower())
-    if f.search:
-        q = q.where(search.matches(db.dialect, articles, f.search))
     q = q.order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(offset)
     if limit is not None:
         q = q.limit(limit)
     with db.engine.connect() as conn:
+        if f.search:
+            q = q.where(search.matches(conn, articles, f.search))
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
