@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 # Reference data lives beside the project, never inside it (see ../shared/data/README.md).
 DATA ?= ../shared/data
 POLNEAR ?= $(DATA)/polnear/dev/text
+POLNEAR_TRAIN ?= $(DATA)/polnear/train/text
 BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
 
@@ -50,6 +51,10 @@ test-pg:
 
 bench: venv
 	$(BIN)/python bench/bench_extract.py $(POLNEAR) $(BENCH_ARGS)
+
+bench-store: venv
+	nice $(BIN)/python bench/bench_store.py ingest $(POLNEAR_TRAIN) --limit 300 $(BENCH_ARGS)
+	nice $(BIN)/python bench/bench_store.py query --statements 1000000 $(BENCH_ARGS)
 
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev
