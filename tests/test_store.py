@@ -457,3 +457,18 @@ def test_common_words_are_searched_row_by_row_with_the_same_results(
         "3",
         "1",
     ]
+
+
+def test_concurrent_writers_store_an_article_once(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        f"“Round {i} of talks will start on Monday,” said Jane Roe, the finance minister." for i in range(6)
+    ]
+    batch = [(article(f"a{i}", t), [roe(t, "“Round")]) for i, t in enumerate(texts)]
+    with ThreadPoolExecutor(4) as pool:  # four writers, each storing every article
+        results = list(pool.map(lambda _: store_batch(db, batch), range(4)))
+    statuses = [s.status for run in results for s in run]
+    assert statuses.count("new") == 6 and statuses.count("known") == 18
+    assert count(db, articles) == 6 and count(db, statements) == 6
+    assert [a["n_statements"] for a in read.actor_list(db)] == [6]

@@ -73,7 +73,6 @@ def _traits(m: Mention) -> list[tuple[str, str]]:
 def resolve(conn: Connection, mention: Mention, article_key: str) -> int:
     """The actor id for ``mention`` (created when new), with its names, traits and counts updated."""
     name = mention.name
-    lock(conn, f"actor:{name.surname or name.norm}")
     actor_id = _pinned(conn, name.norm, article_key)
     if actor_id is None:
         actor_id = _find_org(conn, name) if name.kind == "org" else _find_person(conn, mention)
@@ -81,6 +80,15 @@ def resolve(conn: Connection, mention: Mention, article_key: str) -> int:
         actor_id = _create(conn, name)
     attach(conn, actor_id, mention)
     return actor_id
+
+
+def lock_names(conn: Connection, names: list[Name]) -> None:
+    """Serialise resolution of these names with other writers (PostgreSQL), in one order: no deadlock.
+
+    Two ingests writing to one server at once would otherwise both create the actor for a new name.
+    """
+    for key in sorted({f"actor:{n.surname or n.norm}" for n in names}):
+        lock(conn, key)
 
 
 def _pinned(conn: Connection, norm: str, article_key: str) -> int | None:

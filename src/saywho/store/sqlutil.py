@@ -30,10 +30,6 @@ def upsert(
 
 
 def lock(conn: Connection, key: str) -> None:
-    """Serialise writers on ``key`` until the transaction ends (PostgreSQL; SQLite has one writer anyway).
-
-    Two ingests writing to one server at once would otherwise both create
-    the actor for a new name.
-    """
+    """Serialise writers on ``key`` until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext(%(k)s))", {"k": key})

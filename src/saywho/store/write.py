@@ -26,6 +26,7 @@ from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from saywho import EXTRACTOR_VERSION
 from saywho.records import Article, Statement
@@ -38,6 +39,7 @@ from saywho.store.schema import articles, failures, statements
 Status = Literal["new", "known", "reprocessed"]
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid)$", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+RETRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,37 @@ def store_article(
     source_id: str | None = None,
     replace: bool = False,
 ) -> Stored:
-    """Store one article and its statements (``None``: not extracted) in one transaction."""
+    """Store one article and its statements (``None``: not extracted) in one transaction.
+
+    Two writers storing the same new article at once (PostgreSQL lets them run side by side): the
+    second one's insert violates the unique URL or text hash, its transaction is rolled back, and
+    it finds the article known on its second try. A transaction PostgreSQL aborts to break a
+    deadlock is tried again too.
+    """
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return _store_article(
+                database, article, found, extractor_version, source_kind, path, source_id, replace
+            )
+        except IntegrityError:
+            if attempt == RETRIES:
+                raise
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in ("40P01", "40001") or attempt == RETRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_article(
+    database: Database,
+    article: Article,
+    found: Sequence[Statement] | None,
+    extractor_version: str,
+    source_kind: str,
+    path: str | None,
+    source_id: str | None,
+    replace: bool,
+) -> Stored:
     url = canonical_url(article.url)
     hash_ = content_hash(article.text)
     now = datetime.now(UTC)
@@ -236,6 +268,7 @@ def _insert_statements(
         if st.speaker and st.speaker.name and parse(st.speaker.name):
             by_name.setdefault(st.speaker.name, []).append(i)
     norms = {name: parse(name).norm for name in by_name}  # type: ignore[union-attr]
+    actors_mod.lock_names(conn, [p for p in (parse(name) for name in by_name) if p])
     for name, idx in by_name.items():
         parsed = parse(name)
         assert parsed is not None
