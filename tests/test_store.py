@@ -47,22 +47,38 @@ def roe(text: str, quote: str, **kw) -> Statement:  # type: ignore[no-untyped-de
 # --- schema and migrations ---------------------------------------------------------------------------
 
 
+DATE_ORDER_INDEXES = {"ix_statements_actor_id_said_on", "ix_statements_said_on"}
+
+
 def test_migrations_create_exactly_the_schema(db: Database) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
+    postgres = db.dialect == "postgresql"
+
     def ours(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-        # Engine-specific search structures are made by the migration alone (see schema.py).
-        return (
-            not (name or "").endswith(("_fts", "_tsv"))
-            and not (type_ == "table" and "_fts" in (name or ""))
-            and name != "tsv"
-        )
+        # Engine-specific structures are made by the migration alone (see schema.py): full-text tables
+        # and columns, and on PostgreSQL the date indexes in DESC NULLS LAST order (checked below).
+        if "_fts" in (name or "") or name in ("tsv", "ix_statements_tsv", "ix_articles_tsv"):
+            return False
+        return not (postgres and type_ == "index" and name in DATE_ORDER_INDEXES)
 
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_object": ours, "compare_type": True})
         assert compare_metadata(ctx, metadata) == []
         assert ctx.get_current_revision() == head_revision()
+        if postgres:
+            defs = dict(
+                conn.execute(
+                    text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'statements'")
+                ).all()
+            )
+            assert "said_on DESC NULLS LAST, id DESC" in defs["ix_statements_said_on"]
+            assert "(actor_id, said_on DESC NULLS LAST, id DESC)" in defs["ix_statements_actor_id_said_on"]
+            assert "gin (tsv)" in defs["ix_statements_tsv"]
+        else:
+            names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
+            assert {"statements_fts", "articles_fts", "statements_fts_ai", "articles_fts_ad"} <= names
 
 
 def test_opening_again_migrates_nothing_and_keeps_data(db_url: str) -> None:

@@ -188,8 +188,17 @@ def upgrade() -> None:
         ),
         sa.UniqueConstraint("article_id", "seq", name="uq_statements_article_id_seq"),
     )
-    op.create_index("ix_statements_actor_id_said_on", "statements", ["actor_id", "said_on"])
-    op.create_index("ix_statements_said_on", "statements", ["said_on"])
+    if op.get_bind().dialect.name == "postgresql":
+        # Newest first, undated last (ORDER BY said_on DESC NULLS LAST, id DESC): PostgreSQL reads these
+        # in that order and stops at the LIMIT. SQLite's plain indexes already do (rowid included).
+        op.execute(
+            "CREATE INDEX ix_statements_actor_id_said_on ON statements "
+            "(actor_id, said_on DESC NULLS LAST, id DESC)"
+        )
+        op.execute("CREATE INDEX ix_statements_said_on ON statements (said_on DESC NULLS LAST, id DESC)")
+    else:
+        op.create_index("ix_statements_actor_id_said_on", "statements", ["actor_id", "said_on"])
+        op.create_index("ix_statements_said_on", "statements", ["said_on"])
     op.create_index("ix_statements_cluster_id", "statements", ["cluster_id"])
 
     op.create_table(
