@@ -88,6 +88,8 @@ def machine() -> str:
 
 def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
     files = sorted(Path(args.dir).glob("*.txt"))[: args.limit]
+    if not files:
+        raise SystemExit(f"bench_store.py: no .txt files in {args.dir}")
     words = sum(len(f.read_text(encoding="utf-8").split()) for f in files)
     print(f"{len(files)} articles, {words:,} words from {args.dir}", file=sys.stderr)
     extractor = Extractor(model=args.model)

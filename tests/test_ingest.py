@@ -376,3 +376,15 @@ def test_failures_are_stored_with_their_run(
         assert row.source == "boom.txt" and row.run_id is not None
         assert conn.execute(select(articles.c.label)).scalars().all() == ["ok.txt"]
     database.dispose()
+
+
+def test_the_number_of_articles_is_known_only_for_plain_files(tmp_path: Path) -> None:
+    from saywho.ingest.sources import count_articles
+
+    (tmp_path / "d").mkdir()
+    for name in ("a.txt", "b.html", "c.pdf"):
+        (tmp_path / "d" / name).write_text("x", encoding="utf-8")
+    (tmp_path / "t.jsonl").write_text("{}", encoding="utf-8")
+    assert count_articles([str(tmp_path / "d"), str(tmp_path / "d" / "a.txt")]) == 3
+    assert count_articles([str(tmp_path / "d"), str(tmp_path / "t.jsonl")]) is None  # rows unknown
+    assert count_articles(["https://example.org/feed"]) is None

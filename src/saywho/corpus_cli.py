@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 from rich import box
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -180,6 +180,7 @@ def ingest(
     options = sources_mod.Options(allow_private=allow_private, max_bytes=max_bytes, encoding=encoding)
     bar = Progress(
         SpinnerColumn(),
+        BarColumn(bar_width=24),  # a pulse while the number of articles is unknown (feeds, tables, archives)
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=console,
@@ -187,11 +188,12 @@ def ingest(
         redirect_stdout=False,
         redirect_stderr=True,
     )
-    task = bar.add_task("ingesting", total=None)
+    task = bar.add_task("ingesting", total=sources_mod.count_articles(given))
 
     def progress(s: Any) -> None:
         bar.update(
             task,
+            completed=s.seen,
             description=f"ingesting: {s.seen:,} articles · {s.new:,} new · {s.known:,} known · "
             f"{s.reprocessed:,} re-extracted · {s.failed:,} failed · {s.statements:,} statements",
         )

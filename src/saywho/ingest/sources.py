@@ -75,6 +75,21 @@ def check(sources: list[str]) -> None:
         raise SourceError("- (standard input) can be given only once")
 
 
+def count_articles(sources: list[str]) -> int | None:
+    """How many articles the sources hold, when that is known before reading them: one per .txt or
+    .html file. None as soon as one source is a URL, a feed, a table or an archive."""
+    total = 0
+    for source in sources:
+        if source == textio.STDIN or is_url(source):
+            return None
+        path = Path(source)
+        for f in files_in(path) if path.is_dir() else [path]:
+            if _kind(f) not in ("txt", "html"):
+                return None
+            total += 1
+    return total
+
+
 def files_in(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):  # symlinked folders are not followed: no loops
