@@ -115,6 +115,8 @@ def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
                 "articles_per_s": round(len(files) / seconds, 1),
                 "words_per_s": round(words / seconds),
                 "statements": summary.statements,
+                "store_seconds": round(summary.store_seconds, 2),
+                "store_share": round(summary.store_seconds / seconds, 3),
                 "db_mb": round(size / 1e6, 2),
                 "db_mb_per_1000_articles": round(size / 1e6 / len(files) * 1000, 1),
                 "rerun_seconds": round(rerun, 2),

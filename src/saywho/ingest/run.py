@@ -8,6 +8,7 @@ run again.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Summary:
     failed: int = 0
     statements: int = 0
     words: int = 0  # in the articles stored or re-extracted by this run
+    store_seconds: float = 0.0  # time in the write path (transactions, actors, clusters), for benchmarks
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -217,6 +219,7 @@ class Ingest:
 
     def _store(self, p: _Pending, found: list | None) -> None:
         a = p.item.article
+        t0 = time.perf_counter()
         stored = store_article(
             self.db,
             a,
@@ -226,6 +229,7 @@ class Ingest:
             source_id=p.item.source_id,
             replace=p.replace,
         )
+        self.summary.store_seconds += time.perf_counter() - t0
         if stored.status == "known":
             self.summary.known += 1
             return
