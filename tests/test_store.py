@@ -488,3 +488,16 @@ def test_concurrent_writers_store_an_article_once(db: Database) -> None:
     assert statuses.count("new") == 6 and statuses.count("known") == 18
     assert count(db, articles) == 6 and count(db, statements) == 6
     assert [a["n_statements"] for a in read.actor_list(db)] == [6]
+
+
+def test_a_bare_surname_goes_to_a_far_more_quoted_namesake(db: Database) -> None:
+    for i in range(5):
+        t = f"“We will balance budget number {i} this year,” Jane Roe said."
+        store_article(db, article(f"j{i}", t), [roe(t, "“We will")])
+    store_article(db, article("john", JOHN), [said(JOHN, "“go on", "John Roe")])
+    t = "“Nobody asked us about any of this,” Roe said."
+    store_article(db, article("bare", t), [said(t, "“Nobody", "Roe")])
+    assert sorted((a["name"], a["n_statements"]) for a in read.actor_list(db)) == [
+        ("Jane Roe", 6),
+        ("John Roe", 1),
+    ]

@@ -14,8 +14,9 @@ inside the article's write transaction, in this order:
    country does not contradict it; "John Roe" stays apart from "Jane Roe". A
    surname alone ("Roe", in an article that never gives the first name) joins
    the one compatible candidate, or the candidate that role, organisation,
-   country and co-occurring speakers single out; when nothing does, it goes
-   to a surname-only actor rather than to a guess.
+   country and co-occurring speakers single out, or one quoted ``DOMINANT``
+   times more often than any namesake; when nothing does, it goes to a
+   surname-only actor rather than to a guess.
 4. A surname spelt differently ("Zelenskiy" / "Zelensky": rapidfuzz ratio ≥
    90, surnames of at least 6 letters) joins only with the same given name.
 
@@ -37,6 +38,7 @@ from saywho.store.names import Name, fold, given_compatible, parse
 from saywho.store.schema import actor_names, actor_pins, actor_traits, actors, quote_clusters, statements
 from saywho.store.sqlutil import lock, upsert
 
+DOMINANT = 5  # a bare surname goes to a namesake quoted this many times more than any other
 FUZZY_SURNAME = 90
 FUZZY_MIN_LEN = 6
 CONTEXT_CAP = 3  # co-occurring speakers counted towards a candidate, at most
@@ -193,6 +195,12 @@ def _find_person(conn: Connection, m: Mention) -> int | None:
     best = _pick([(_score(c, m), c) for c in people]) if people else None
     if (best is not None and _score(best, m) > 0) or len(people) == 1:
         return (best or people[0]).id
+    if len(people) > 1:
+        # Nothing in the article tells them apart, but one is far more often in the news: "Obama" in
+        # 2016 is Barack rather than Michelle. A reader resolves it so; the user can split it.
+        ranked = sorted(people, key=lambda c: -c.n)
+        if ranked[0].n >= DOMINANT * max(1, ranked[1].n):
+            return ranked[0].id
     bare = [c for c in cands if not c.givens]
     return bare[0].id if bare else None  # None: a new surname-only actor, not a guess
 

@@ -55,9 +55,31 @@ class Name:
         return self.given is not None
 
 
+# A speaker "named" like this is a group or an indefinite description, not someone: no actor.
+_INDEFINITE = frozenset("a an some many several other others most few all both".split())  # noqa: SIM905
+_SEVERAL = re.compile(r"\s(?:and|&)\s", re.IGNORECASE)
+
+
+def _trim_lead(shown: str) -> str:
+    """Words before the name proper: "for Hillary Clinton", "pro - Clinton" → the capitalised rest."""
+    words = shown.split()
+    if not any(w[:1].isupper() for w in words):  # "finance ministry": nothing to find a name by
+        return shown
+    while len(words) > 1 and not words[0][:1].isupper() and words[0].casefold() not in _PARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def parse(name: str) -> Name | None:
-    """The name read for matching; None when nothing name-like is left."""
-    shown = " ".join(strip_honorific(name.strip()).split())
+    """The name read for matching; None when nothing name-like (one person or body) is left.
+
+    Speaker names come from extraction and are sometimes more than a name: words before it are
+    dropped, and "A chorus of Republicans" or "Hillary Clinton and Donald Trump" (several people)
+    are no one actor.
+    """
+    shown = _trim_lead(" ".join(strip_honorific(name.strip()).split()))
+    if not shown or shown.split()[0].casefold() in _INDEFINITE or _SEVERAL.search(shown):
+        return None
     norm = fold(shown)
     if not norm:
         return None
@@ -74,7 +96,7 @@ def parse(name: str) -> Name | None:
         if len(shown.split()) == len(norm.split()):  # the same words: drop the title from the shown name too
             shown = " ".join(shown.split()[-kept:])
     cut = len(words) - 1
-    while cut > 1 and words[cut - 1] in _PARTICLES:
+    while cut > 0 and words[cut - 1] in _PARTICLES:
         cut -= 1
     surname = " ".join(words[cut:])
     given = words[0].rstrip(".") if cut > 0 else None
