@@ -18,7 +18,7 @@ _SPACES = re.compile(r"\s+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "qc", "kc", "mp"})
 # Surname particles stay with the surname: "Ursula von der Leyen" is a Leyen only with its "von der".
 _PARTICLES = frozenset("van von der den de del della di da du la le al el bin ben ter ten".split())  # noqa: SIM905
-# A word that makes a name an institution's rather than a person's.
+# A word that makes a name an institution's (or a group's: "Republicans") rather than a person's.
 ORG_WORDS = frozenset(
     """
     ministry department office government council committee commission agency union party parliament
@@ -27,7 +27,8 @@ ORG_WORDS = frozenset(
     university college school hospital association federation foundation organisation organization
     network coalition alliance front movement church trust society service services administration
     cabinet presidency embassy consulate mission secretariat league club team industries industry
-    airlines airline exchange
+    airlines airline exchange republicans democrats conservatives liberals socialists greens lawmakers
+    officials critics supporters opponents protesters activists residents voters
     """.split()  # noqa: SIM905
 )
 
