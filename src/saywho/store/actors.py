@@ -36,7 +36,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from saywho.store.names import Name, fold, given_compatible, parse
 from saywho.store.schema import actor_names, actor_pins, actor_traits, actors, quote_clusters, statements
-from saywho.store.sqlutil import lock, upsert
+from saywho.store.sqlutil import lock, upsert, upsert_many
 
 DOMINANT = 5  # a bare surname goes to a namesake quoted this many times more than any other
 FUZZY_SURNAME = 90
@@ -260,14 +260,13 @@ def attach(conn: Connection, actor_id: int, m: Mention) -> None:
         ["actor_id", "norm"],
         increment={"n": m.count},
     )
-    for trait, value in _traits(m):
-        upsert(
-            conn,
-            actor_traits,
-            {"actor_id": actor_id, "trait": trait, "value": value, "n": 1},
-            ["actor_id", "trait", "value"],
-            increment={"n": 1},
-        )
+    upsert_many(
+        conn,
+        actor_traits,
+        [{"actor_id": actor_id, "trait": t, "value": v, "n": 1} for t, v in _traits(m)],
+        ["actor_id", "trait", "value"],
+        add=["n"],
+    )
     row = conn.execute(select(actors).where(actors.c.id == actor_id)).one()
     changes: dict[str, object] = {"n_statements": row.n_statements + m.count}
     if m.when is not None:

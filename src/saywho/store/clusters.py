@@ -17,13 +17,15 @@ statement's own, else its article's publication date), then the first stored.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from saywho.store.names import fold
 from saywho.store.schema import quote_clusters, quote_keys, statements
+from saywho.store.sqlutil import upsert_many
 
 MIN_WORDS = 4  # "Yes," or "We will see" are said by everyone, about anything
 SHINGLE = 4
@@ -61,59 +63,97 @@ def similar(a: str, b: str) -> bool:
     return len(shorter.split()) >= FRAGMENT_WORDS and fuzz.partial_ratio(a, b) >= FRAGMENT
 
 
-def assign(
-    conn: Connection,
-    statement_id: int,
-    actor_id: int,
-    content: str,
-    article_id: int,
-    when: date | None,
-) -> int | None:
-    """Put a stored statement in its cluster (found or new); returns the cluster id, or None if too short."""
-    norm = fold(content)
-    if len(norm.split()) < MIN_WORDS:
-        return None
-    ks = keys(norm)
-    cand_ids = [
-        r.cluster_id
-        for r in conn.execute(
-            select(quote_keys.c.cluster_id)
-            .join(quote_clusters, quote_clusters.c.id == quote_keys.c.cluster_id)
-            .where(quote_keys.c.key.in_(set(shingles(norm))), quote_clusters.c.actor_id == actor_id)
-            .distinct()
-            .limit(MAX_CANDIDATES)
-        )
-    ]
-    cluster = None
-    if cand_ids:
-        rows = conn.execute(
-            select(quote_clusters.c.id, quote_clusters.c.norm).where(quote_clusters.c.id.in_(cand_ids))
-        ).all()
-        scored = [(fuzz.ratio(norm, r.norm), r.id) for r in rows if similar(norm, r.norm)]
+@dataclass(slots=True)
+class Quote:
+    """A stored statement to place in a cluster."""
+
+    statement_id: int
+    actor_id: int
+    content: str
+    article_id: int
+    when: date | None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    id: int | None  # None: created by this batch, not inserted yet
+    actor_id: int
+    norm: str
+    keys: set[int] = field(default_factory=set)
+    members: list[Quote] = field(default_factory=list)
+
+
+def assign(conn: Connection, quotes: list[Quote]) -> None:
+    """Put an article's stored statements in their clusters (found or new), in a few round trips.
+
+    One lookup for every candidate cluster of every statement; new clusters inserted together;
+    statements updated together. A quote repeated within the article joins its own new cluster.
+    """
+    items = []
+    for q in quotes:
+        norm = fold(q.content)
+        if len(norm.split()) >= MIN_WORDS:
+            items.append((q, norm, shingles(norm)))
+    if not items:
+        return
+    lookup = sorted({h for _, _, hs in items for h in hs})
+    found: dict[int, _Cluster] = {}
+    by_key: dict[int, set[int]] = {}
+    actor_ids = sorted({q.actor_id for q, _, _ in items})
+    for r in conn.execute(
+        select(quote_keys.c.key, quote_clusters.c.id, quote_clusters.c.actor_id, quote_clusters.c.norm)
+        .join(quote_clusters, quote_clusters.c.id == quote_keys.c.cluster_id)
+        .where(quote_keys.c.key.in_(lookup), quote_clusters.c.actor_id.in_(actor_ids))
+    ):
+        found.setdefault(r.id, _Cluster(r.id, r.actor_id, r.norm))
+        by_key.setdefault(r.key, set()).add(r.id)
+    fresh: list[_Cluster] = []
+    joined: list[_Cluster] = []
+    for q, norm, hs in items:
+        cands = [found[c] for h in hs for c in by_key.get(h, ()) if found[c].actor_id == q.actor_id]
+        cands += [c for c in fresh if c.actor_id == q.actor_id and c.keys & set(hs)]
+        scored = [(fuzz.ratio(norm, c.norm), i, c) for i, c in enumerate(cands) if similar(norm, c.norm)]
         if scored:
-            cluster = max(scored)[1]
-    if cluster is None:
-        cluster = conn.execute(
-            insert(quote_clusters)
-            .values(
-                actor_id=actor_id,
-                content=content,
-                norm=norm,
-                first_statement_id=statement_id,
-                first_article_id=article_id,
-                first_seen=when,
-                n_statements=0,
-                n_articles=0,
+            cluster = max(scored, key=lambda x: (x[0], -x[1]))[2]
+        else:
+            cluster = _Cluster(None, q.actor_id, norm)
+            fresh.append(cluster)
+        if cluster.id is not None and not cluster.members:
+            joined.append(cluster)
+        cluster.members.append(q)
+        cluster.keys |= keys(norm)  # a longer version brings keys its fragments will be found by
+    if fresh:
+        rows = []
+        for c in fresh:
+            first = min(c.members, key=_order)
+            rows.append(
+                {
+                    "actor_id": c.actor_id,
+                    "content": first.content,
+                    "norm": c.norm,
+                    "first_statement_id": first.statement_id,
+                    "first_article_id": first.article_id,
+                    "first_seen": first.when,
+                    "n_statements": len(c.members),
+                    "n_articles": len({m.article_id for m in c.members}),
+                }
             )
-            .returning(quote_clusters.c.id)
-        ).scalar_one()
-    existing = set(conn.execute(select(quote_keys.c.key).where(quote_keys.c.cluster_id == cluster)).scalars())
-    new_keys = ks - existing
-    if new_keys:  # a longer version brings keys its fragments will be found by
-        conn.execute(insert(quote_keys), [{"key": k, "cluster_id": cluster} for k in sorted(new_keys)])
-    conn.execute(update(statements).where(statements.c.id == statement_id).values(cluster_id=cluster))
-    refresh(conn, [cluster])
-    return cluster
+        ids = conn.execute(
+            insert(quote_clusters).returning(quote_clusters.c.id, sort_by_parameter_order=True), rows
+        ).scalars()
+        for c, cid in zip(fresh, ids, strict=True):
+            c.id = cid
+    key_rows = [{"key": k, "cluster_id": c.id} for c in [*fresh, *joined] for k in sorted(c.keys)]
+    upsert_many(conn, quote_keys, key_rows, ["key", "cluster_id"])
+    conn.execute(
+        update(statements).where(statements.c.id == bindparam("sid")).values(cluster_id=bindparam("cid")),
+        [{"sid": m.statement_id, "cid": c.id} for c in [*fresh, *joined] for m in c.members],
+    )
+    refresh(conn, [c.id for c in joined if c.id is not None])
+
+
+def _order(q: Quote) -> tuple[bool, date, int]:
+    return (q.when is None, q.when or date.min, q.statement_id)
 
 
 def refresh(conn: Connection, cluster_ids: list[int]) -> None:

@@ -29,6 +29,28 @@ def upsert(
     conn.execute(stmt)
 
 
+def upsert_many(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    add: Sequence[str] = (),
+) -> None:
+    """Insert ``rows`` in one round trip; where a row with the same ``keys`` exists, add the ``add``
+    columns of the new row to it (or leave it as it is)."""
+    if not rows:
+        return
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    if add:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in add}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    conn.execute(stmt, list(rows))
+
+
 def lock(conn: Connection, key: str) -> None:
     """Serialise writers on ``key`` until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
     if conn.dialect.name == "postgresql":

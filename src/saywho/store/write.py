@@ -269,6 +269,7 @@ def _insert_statements(
             by_name.setdefault(st.speaker.name, []).append(i)
     norms = {name: parse(name).norm for name in by_name}  # type: ignore[union-attr]
     actors_mod.lock_names(conn, [p for p in (parse(name) for name in by_name) if p])
+    quotes: list[clusters_mod.Quote] = []
     for name, idx in by_name.items():
         parsed = parse(name)
         assert parsed is not None
@@ -290,8 +291,11 @@ def _insert_statements(
         conn.execute(
             update(statements).where(statements.c.id.in_([ids[i] for i in idx])).values(actor_id=actor_id)
         )
-        for i in idx:
-            clusters_mod.assign(conn, ids[i], actor_id, rows[i]["content"], article_id, rows[i]["said_on"])
+        quotes.extend(
+            clusters_mod.Quote(ids[i], actor_id, rows[i]["content"], article_id, rows[i]["said_on"])
+            for i in idx
+        )
+    clusters_mod.assign(conn, quotes)
     return len(rows)
 
 
