@@ -501,3 +501,15 @@ def test_a_bare_surname_goes_to_a_far_more_quoted_namesake(db: Database) -> None
         ("Jane Roe", 6),
         ("John Roe", 1),
     ]
+
+
+def test_a_quote_repeated_within_an_article_is_one_cluster(db: Database) -> None:
+    quote = "“No tax without a vote, and no vote without a debate in parliament,”"
+    t = f"{quote} Roe said. Later: {quote} she said. “Something else entirely today,” she added."
+    second = t.index(quote, 1)
+    found = [roe(t, quote), roe(t[second:], quote), roe(t, "“Something")]
+    found[1].content = [type(found[0].content[0]).of(t, second, second + len(quote))]
+    store_article(db, article("a", t), found)
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(quote_clusters.c.n_statements, quote_clusters.c.n_articles)).all()
+    assert sorted(tuple(r) for r in rows) == [(1, 1), (2, 1)]
