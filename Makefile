@@ -6,17 +6,20 @@ STAMP := $(VENV)/.installed
 # Reference data lives beside the project, never inside it (see ../shared/data/README.md).
 DATA ?= ../shared/data
 POLNEAR ?= $(DATA)/polnear/dev/text
+POLNEAR_TRAIN ?= $(DATA)/polnear/train/text
 BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
 
-.PHONY: help venv demo test lint format bench eval clean
+.PHONY: help venv demo test test-pg lint format bench bench-store eval clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
-	@echo "make test    set up .venv, lint (ruff) and run the tests"
+	@echo "make test    set up .venv, lint (ruff) and run the tests (PostgreSQL ones when SAYWHO_TEST_PG is set)"
+	@echo "make test-pg the same with a local PostgreSQL started by .ci/postgres.sh (as CI does)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
+	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -43,8 +46,15 @@ format: venv
 test: lint
 	$(BIN)/python -m pytest
 
+test-pg:
+	SAYWHO_TEST_PG="$$(bash .ci/postgres.sh)" SAYWHO_REQUIRE_PG=1 $(MAKE) test
+
 bench: venv
 	$(BIN)/python bench/bench_extract.py $(POLNEAR) $(BENCH_ARGS)
+
+bench-store: venv
+	nice $(BIN)/python bench/bench_store.py ingest $(POLNEAR_TRAIN) --limit 300 $(BENCH_ARGS)
+	nice $(BIN)/python bench/bench_store.py query --statements 1000000 $(BENCH_ARGS)
 
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev

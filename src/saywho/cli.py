@@ -1,4 +1,5 @@
-"""The ``saywho`` command: ``saywho extract``, ``saywho eval polnear``, ``saywho --version``.
+"""The ``saywho`` command: ``saywho extract``, ``saywho eval polnear``, ``saywho --version``; the corpus
+commands (``saywho ingest``, ``quotes``, …) live in :mod:`saywho.corpus_cli`.
 
 Thin functions: reading is :mod:`saywho.textio`, batching :mod:`saywho.batch`,
 showing :mod:`saywho.render`.
@@ -17,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from saywho import __version__, textio
+from saywho import __version__, corpus_cli, textio
 from saywho.batch import Item, extract_each
 from saywho.eval.brat import GoldArticle, read_split
 from saywho.eval.polnear import evaluate
@@ -263,6 +264,10 @@ def eval_polnear(
         )
         console.print(report_table(report))
     raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
+
+
+# The corpus commands (ingest, quotes, actors, actor, articles, export, merge, split, failures).
+corpus_cli.register(app)
 
 
 def main() -> None:
