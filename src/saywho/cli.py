@@ -26,6 +26,7 @@ from saywho.extraction import Extractor
 from saywho.nlp import MODEL_ENV, ModelNotFound
 from saywho.records import Statement
 from saywho.render import progress, report_table, statement_table, write_jsonl
+from saywho.web import cli as web_cli
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -268,6 +269,7 @@ def eval_polnear(
 
 # The corpus commands (ingest, quotes, actors, actor, articles, export, merge, split, failures).
 corpus_cli.register(app)
+web_cli.register(app)
 
 
 def main() -> None:
