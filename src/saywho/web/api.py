@@ -116,9 +116,7 @@ ARTICLE_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {
-                "schema": ArticleIn.model_json_schema(ref_template="#/components/schemas/{model}")
-            },
+            "application/json": {"schema": {"$ref": "#/components/schemas/ArticleIn"}},  # added by app.py
             "multipart/form-data": {
                 "schema": {
                     "type": "object",

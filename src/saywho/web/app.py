@@ -6,10 +6,12 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +20,7 @@ from saywho import __version__
 from saywho.batch import Piper
 from saywho.store import Database, open_db
 from saywho.web import api, pages
+from saywho.web.models import ArticleIn
 from saywho.web.security import BodyLimit, Guard, SecurityHeaders, Settings
 from saywho.web.writes import Writer, default_extractor
 
@@ -63,6 +66,24 @@ def create_app(
             {"name": "topics", "description": "Topics, stances and positions."},
         ],
     )
+
+    def openapi() -> dict[str, Any]:
+        # The article body is read by hand (JSON or a file): its model is added to the schema here.
+        if app.openapi_schema is None:
+            spec = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
+            )
+            spec.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = (
+                ArticleIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.db = database
     app.state.guard = Guard(settings)

@@ -388,9 +388,9 @@ def topic_positions(
         page = chosen[offset : offset + limit]
         _attach_evidence(conn, page, topic_id)
         names = dict(
-            conn.execute(select(actors.c.id, actors.c.name).where(actors.c.id.in_([p.key for p in page])))
-            .tuples()
-            .all()
+            conn.execute(
+                select(actors.c.id, actors.c.name).where(actors.c.id.in_([p.key for p in page]))
+            ).all()
         )
     for p in page:
         p.name = names.get(p.key, f"#{p.key}")
@@ -494,9 +494,9 @@ def actor_topics(db: Database, actor_id: int, evidence: int = 3) -> list[Positio
     with db.engine.connect() as conn:
         out = _aggregate(conn, stances.c.topic_id, [statements.c.actor_id == actor_id])
         names = dict(
-            conn.execute(select(topics.c.id, topics.c.name).where(topics.c.id.in_([p.key for p in out])))
-            .tuples()
-            .all()
+            conn.execute(
+                select(topics.c.id, topics.c.name).where(topics.c.id.in_([p.key for p in out]))
+            ).all()
         )
         for p in out:
             p.name = names.get(p.key, f"#{p.key}")
