@@ -24,7 +24,7 @@ from saywho.web import create_app
 from saywho.web.security import Settings
 from support import QuoteFinder
 
-CHROMIUM = os.environ.get("SAYWHO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("SAYWHO_CHROMIUM") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
 
