@@ -406,3 +406,25 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_topic_figures_are_cached_until_a_write(client: TestClient, db: Database, corpus: ws.Corpus) -> None:
+    from sqlalchemy import update
+
+    from saywho.web import data
+
+    url = f"/api/topics/{corpus.topic}/positions"
+    smith = corpus.statements["a3"][0]
+    before = {p["actor"]["id"]: p["stance"] for p in client.get(url).json()["items"]}
+    assert before[corpus.smith] == "oppose"
+    # A write behind the app's back (another process) shows once the cache has expired ...
+    with db.writer.begin() as conn:
+        conn.execute(update(data.stances).where(data.stances.c.statement_id == smith).values(label="support"))
+    assert {p["actor"]["id"]: p["stance"] for p in client.get(url).json()["items"]} == before
+    data.set_cache_seconds(db, 0)
+    assert {p["actor"]["id"]: p["stance"] for p in client.get(url).json()["items"]}[corpus.smith] == "support"
+    # ... and one through the positions interface at once.
+    data.set_cache_seconds(db, 60)
+    client.get(url)
+    data.set_stances(db, corpus.topic, [(smith, "open", 0.7)])
+    assert {p["actor"]["id"]: p["stance"] for p in client.get(url).json()["items"]}[corpus.smith] == "open"

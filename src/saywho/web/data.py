@@ -22,16 +22,26 @@ differed from the previous one, and the **evidence** is the latest statement
 with the current stance. (Issue 5's pure aggregation also counts a quote
 carried by several outlets once and resolves "distanced themselves from Z";
 the integration can keep those by storing its results.)
+
+Topic figures are aggregates over every stance on a topic: their results are
+cached per database for :data:`CACHE_SECONDS` (``SAYWHO_CACHE_SECONDS``; 0
+turns the cache off). Writes through the web app, and :func:`set_stances` /
+:func:`add_topic`, clear it at once; a write by another process (``saywho
+ingest``, a stance run) shows within that time.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from sqlalchemy import (
     Column,
@@ -91,6 +101,77 @@ def create_relations(db: Database) -> None:
     """Create the two relations (for tests and benchmarks, until issue 5's migrations do)."""
     relations.create_all(db.engine)
     _available.pop(db.engine, None)
+    invalidate(db)
+
+
+# --- the cache of topic figures --------------------------------------------------------------------------
+
+CACHE_SECONDS = float(os.environ.get("SAYWHO_CACHE_SECONDS", "30"))
+CACHE_ENTRIES = 2048
+
+
+class _Cache:
+    """Results by call, for ``seconds``, the least recently used dropped beyond ``CACHE_ENTRIES``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is None or hit[0] < time.monotonic():
+                return False, None
+            self.entries.move_to_end(key)
+            return True, hit[1]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self.lock:
+            self.entries[key] = (time.monotonic() + self.seconds, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > CACHE_ENTRIES:
+                self.entries.popitem(last=False)
+
+
+_caches: weakref.WeakKeyDictionary[Engine, _Cache] = weakref.WeakKeyDictionary()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def set_cache_seconds(db: Database, seconds: float) -> None:
+    """How long topic figures read from ``db`` are kept (0: not at all)."""
+    _caches[db.engine] = _Cache(seconds)
+
+
+def invalidate(db: Database) -> None:
+    """Forget every cached figure of ``db`` (after a write)."""
+    cache = _caches.get(db.engine)
+    if cache is not None:
+        with cache.lock:
+            cache.entries.clear()
+
+
+def cached(fn: Callable[P, R]) -> Callable[P, R]:
+    """Cache ``fn(db, ...)`` by its arguments, per database (callers must not change what it returns)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        db = args[0]
+        assert isinstance(db, Database)
+        cache = _caches.get(db.engine)
+        if cache is None:
+            cache = _caches.setdefault(db.engine, _Cache(CACHE_SECONDS))
+        if cache.seconds <= 0:
+            return fn(*args, **kwargs)
+        key = (fn.__name__, args[1:], tuple(sorted(kwargs.items())))
+        found, value = cache.get(key)
+        if not found:
+            value = fn(*args, **kwargs)
+            cache.put(key, value)
+        return value  # type: ignore[no-any-return]
+
+    return wrapper
 
 
 def available(db: Database) -> bool:
@@ -205,6 +286,7 @@ def statement_condition(db: Database, topic_id: int | None, stance: str | None) 
     return statements.c.id.in_(q)
 
 
+@cached
 def topic_list(db: Database, limit: int = 50, offset: int = 0) -> tuple[list[TopicInfo], int]:
     """Topics, the most discussed first, and how many there are."""
     if not available(db):
@@ -235,10 +317,22 @@ def topic_list(db: Database, limit: int = 50, offset: int = 0) -> tuple[list[Top
     return [_topic(r) for r in rows], total
 
 
+@cached
+def topic_names(db: Database) -> list[tuple[int, str]]:
+    """Every topic's id and name, by name (a choice in a form)."""
+    if not available(db):
+        return []
+    with db.engine.connect() as conn:
+        return [
+            (r.id, r.name) for r in conn.execute(select(topics.c.id, topics.c.name).order_by(topics.c.name))
+        ]
+
+
 def _topic(r: Any) -> TopicInfo:
     return TopicInfo(r.id, r.name, r.proposition, r.n or 0, r.actors or 0, r.first, r.last)
 
 
+@cached
 def topic(db: Database, topic_id: int) -> TopicInfo | None:
     if not available(db):
         return None
@@ -366,6 +460,7 @@ def _attach_evidence(conn: Connection, positions: Sequence[Position], topic_id: 
         p.evidence = [ev] if ev else []
 
 
+@cached
 def topic_positions(
     db: Database,
     topic_id: int,
@@ -429,6 +524,7 @@ def _month(db: Database) -> Any:
     return func.strftime("%Y-%m", statements.c.said_on)
 
 
+@cached
 def topic_timeline(
     db: Database, topic_id: int, since: date | None = None, until: date | None = None
 ) -> list[StancePoint]:
@@ -448,6 +544,7 @@ def topic_timeline(
         return [StancePoint(r.period, r.label, r.n) for r in conn.execute(q)]
 
 
+@cached
 def topic_evidence(
     db: Database,
     topic_id: int | None = None,
@@ -486,6 +583,7 @@ def topic_evidence(
         return [_evidence(r) for r in conn.execute(q)], conn.execute(total_q).scalar_one()
 
 
+@cached
 def actor_topics(db: Database, actor_id: int, evidence: int = 3) -> list[Position]:
     """An actor's position on each topic it spoke about (``key`` and ``name``: the topic), the most
     statements first, each with up to ``evidence`` latest quotes of its current stance."""
@@ -515,9 +613,11 @@ def actor_topics(db: Database, actor_id: int, evidence: int = 3) -> list[Positio
 def add_topic(db: Database, name: str, proposition: str) -> int:
     """A new topic's id (tests and benchmarks; issue 5 brings the real write path)."""
     with db.writer.begin() as conn:
-        return conn.execute(
+        topic_id = conn.execute(
             topics.insert().values(name=name, proposition=proposition).returning(topics.c.id)
         ).scalar_one()
+    invalidate(db)
+    return topic_id
 
 
 def set_stances(db: Database, topic_id: int, rows: Sequence[tuple[int, str, float]]) -> None:
@@ -538,3 +638,4 @@ def set_stances(db: Database, topic_id: int, rows: Sequence[tuple[int, str, floa
                     for s, lab, c in rows
                 ],
             )
+    invalidate(db)

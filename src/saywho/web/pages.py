@@ -262,7 +262,7 @@ def search(request: Request) -> HTMLResponse:
     )
     asked = any(p.text(k) for k in ("speaker", "topic", "stance", "outlet", "since", "until", "q"))
     page = queries.statements_page(db, query, p.paging(request)) if asked else None
-    topic_choices, _ = data.topic_list(db, limit=500)
+    topic_choices = data.topic_names(db)
     return render(
         request,
         "search.html",

@@ -15,6 +15,7 @@ from saywho.records import Article
 from saywho.store import Database
 from saywho.store import actors as actors_mod
 from saywho.store.write import Stored, lookup, store_article
+from saywho.web import data
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -56,7 +57,9 @@ class Writer:
             return store_article(self.db, article, None, source_kind="web")  # adds a URL it lacked
         with self._lock:
             found = next(iter(self._get().pipe([(article.text, article.published, article.id)])))
-        return store_article(self.db, article, found, source_kind="web")
+        stored = store_article(self.db, article, found, source_kind="web")
+        data.invalidate(self.db)  # new statements and actors: topic figures may change
+        return stored
 
 
 def label_for(text: str, title: str | None, url: str | None, filename: str | None) -> str:
@@ -140,4 +143,6 @@ def merge(db: Database, actor_id: int, others: list[int]) -> int:
         missing = [i for i in [actor_id, *ids] if i not in known]
         if missing:
             raise LookupError(f"no actor #{missing[0]}")
-        return actors_mod.merge(conn, actor_id, ids) if ids else 0
+        moved = actors_mod.merge(conn, actor_id, ids) if ids else 0
+    data.invalidate(db)
+    return moved
