@@ -132,21 +132,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_kb(pid: int) -> int:
-    """VmRSS of a process and its descendants (uvicorn's workers), in kB."""
-    total, todo = 0, [pid]
+def family(pid: int) -> list[int]:
+    """A process and its descendants (uvicorn's workers)."""
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return out
+
+
+def rss_kb(pid: int) -> int:
+    """VmRSS of a process and its descendants, in kB."""
+    total = 0
+    for p in family(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-            for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                todo.extend(int(c) for c in children)
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
+        except (FileNotFoundError, ProcessLookupError):
             continue
     return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants so far."""
+    ticks = 0
+    for p in family(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # --- the clients -------------------------------------------------------------------------------------
@@ -191,10 +213,11 @@ async def run_clients(
     mem = asyncio.create_task(sample_memory())
     await asyncio.sleep(args.warmup)
     state["measuring"] = True
-    t0 = time.perf_counter()
+    t0, cpu0, own0 = time.perf_counter(), cpu_seconds(pid), time.process_time()
     await asyncio.sleep(args.duration)
     state["stop"] = True
     elapsed = time.perf_counter() - t0
+    server_cpu, client_cpu = cpu_seconds(pid) - cpu0, time.process_time() - own0
     await asyncio.gather(*tasks, return_exceptions=True)
     mem.cancel()
     every = [x for k in KINDS for x in samples[k]]
@@ -204,6 +227,10 @@ async def run_clients(
         "overall": percentiles(every)
         | {"p99_ms": round(1000 * sorted(every)[int(0.99 * (len(every) - 1))], 2)},
         "per_kind": {k: percentiles(v) for k, v in samples.items() if v},
+        # CPU seconds per second of the run (2.0 = both cores of a 2-core machine), and per request.
+        "server_cpu_load": round(server_cpu / elapsed, 2),
+        "client_cpu_load": round(client_cpu / elapsed, 2),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, len(every)), 2),
         "errors": sum(errors.values()),
         "error_kinds": errors,
         "server_rss_mb": {"peak": round(max(rss) / 1024, 1), "end": round(rss[-1] / 1024, 1)},

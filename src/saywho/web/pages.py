@@ -46,6 +46,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
     env.autoescape = True  # every template, whatever its name: article text is hostile input
+    env.auto_reload = False  # templates do not change while serving: no stat() of each on every page
     env.filters["day"] = lambda d: d.isoformat() if isinstance(d, date) else "—"
     env.filters["http_url"] = lambda u: (
         u if isinstance(u, str) and u.lower().startswith(("http://", "https://")) else None

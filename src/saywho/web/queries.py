@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from starlette.datastructures import URL
 
 from saywho.store import Database, read
@@ -110,15 +110,21 @@ class StatementQuery:
     article: int | None = None
 
     def filters(self, db: Database) -> read.Filters:
+        """The store's filters; the speaker resolved to actor ids here, once for the page and its count."""
+        where = []
         cond = data.statement_condition(db, self.topic, self.stance)
+        if cond is not None:
+            where.append(cond)
+        if self.speaker:
+            ids = read.speaker_ids(db, self.speaker)
+            where.append(statements.c.actor_id.in_(ids) if ids else literal(False))
         return read.Filters(
-            speaker=self.speaker or None,
+            where=tuple(where),
             since=self.since,
             until=self.until,
             outlet=self.outlet or None,
             search=self.q or None,
             article_id=self.article,
-            where=(cond,) if cond is not None else (),
         )
 
 
