@@ -73,7 +73,7 @@ bench-store: venv
 
 # 200 concurrent clients for 30 s against saywho serve over a synthetic database of 100,000 statements.
 bench-web: venv
-	nice $(BIN)/python bench/bench_web.py --statements 100000 --clients 200 --duration 30 $(BENCH_ARGS)
+	nice $(BIN)/python bench/bench_web.py --statements 100000 --clients 200 --duration 30 --workers 2 $(BENCH_ARGS)
 
 serve: venv
 	$(BIN)/saywho serve --db $(DB)
