@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from saywho.store import Database, read
 from saywho.web import queries
@@ -79,6 +79,13 @@ def paging(request: Request, limit: int, offset: int) -> queries.Paging:
     return queries.Paging(limit=limit, offset=offset, url=request.url)
 
 
+def as_json(model: BaseModel) -> Response:
+    """The response, serialised by pydantic in one step in the worker thread (the route's
+    ``response_model`` still documents it): FastAPI's own path validates the model again and encodes
+    it on the event loop, which under load delays every other request."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def _found(value: Any, what: str) -> Any:
     if value is None:
         raise HTTPException(404, f"no such {what}")
@@ -100,16 +107,16 @@ def list_articles(
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[ArticleSummary]:
+) -> Response:
     """Stored articles, the most recently published first."""
     f = read.ArticleFilters(since=since, until=until, outlet=outlet or None, search=q or None)
-    return queries.articles_page(db, f, paging(request, limit, offset))
+    return as_json(queries.articles_page(db, f, paging(request, limit, offset)))
 
 
 @router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"], responses=ERRORS)
-def get_article(article_id: int, db: Db) -> ArticleDetail:
+def get_article(article_id: int, db: Db) -> Response:
     """One article: its text and every statement found in it (offsets into that text)."""
-    return _found(queries.article_detail(db, article_id), "article")
+    return as_json(_found(queries.article_detail(db, article_id), "article"))
 
 
 ARTICLE_BODY = {
@@ -256,7 +263,7 @@ def list_statements(
     article: Annotated[int | None, Query(description="An article id.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[StatementOut]:
+) -> Response:
     """Statements, the most recently said first; every filter narrows."""
     query = queries.StatementQuery(
         speaker=speaker,
@@ -268,12 +275,12 @@ def list_statements(
         q=q,
         article=article,
     )
-    return queries.statements_page(db, query, paging(request, limit, offset))
+    return as_json(queries.statements_page(db, query, paging(request, limit, offset)))
 
 
 @router.get("/statements/{statement_id}", response_model=StatementOut, tags=["statements"], responses=ERRORS)
-def get_statement(statement_id: int, db: Db) -> StatementOut:
-    return _found(queries.statement(db, statement_id), "statement")
+def get_statement(statement_id: int, db: Db) -> Response:
+    return as_json(_found(queries.statement(db, statement_id), "statement"))
 
 
 # --- actors ----------------------------------------------------------------------------------------------
@@ -286,15 +293,15 @@ def list_actors(
     name: Annotated[str | None, Query(description="Only the actors this name designates.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> Page[ActorSummary]:
+) -> Response:
     """People and organisations quoted, the most quoted first."""
-    return queries.actors_page(db, name, paging(request, limit, offset))
+    return as_json(queries.actors_page(db, name, paging(request, limit, offset)))
 
 
 @router.get("/actors/{actor_id}", response_model=ActorDetail, tags=["actors"], responses=ERRORS)
-def get_actor(actor_id: int, db: Db) -> ActorDetail:
+def get_actor(actor_id: int, db: Db) -> Response:
     """One actor: names, roles and countries over time, statements per month, topics and stances."""
-    return _found(queries.actor_detail(db, actor_id), "actor")
+    return as_json(_found(queries.actor_detail(db, actor_id), "actor"))
 
 
 @router.post(
@@ -339,11 +346,11 @@ def topic_positions(
     stance: Annotated[Stance | None, Query(description="Only actors whose current stance this is.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> TopicPositions:
+) -> Response:
     """Where each actor stands on the topic (statements between since and until), with a summary per
     stance: how many actors hold it, on how many statements, and the latest evidence."""
     t = _found(queries.topic(db, topic_id), "topic")
-    return queries.topic_positions(db, t, since, until, stance, paging(request, limit, offset))
+    return as_json(queries.topic_positions(db, t, since, until, stance, paging(request, limit, offset)))
 
 
 @router.get(
@@ -373,10 +380,12 @@ def topic_evidence(
     until: Until = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> Page[EvidenceOut]:
+) -> Response:
     """The statements on the topic with their stance, newest first, each linked to its article."""
     _found(queries.topic(db, topic_id), "topic")
-    return queries.evidence_page(db, topic_id, stance, actor, since, until, paging(request, limit, offset))
+    return as_json(
+        queries.evidence_page(db, topic_id, stance, actor, since, until, paging(request, limit, offset))
+    )
 
 
 @router.get("/positions", response_model=Page[PositionOut], tags=["topics"])
