@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,11 @@ SERVE_EXIT_CODES = (
     "Exit codes: 0 stopped; 2 usage error; 4 the database cannot be opened. "
     "Environment: SAYWHO_TOKEN (the token writes need; without it writes are refused), SAYWHO_DB."
 )
+
+
+# Idle keep-alive connections are kept 30 s (uvicorn's default, 5 s, races with a reader's next click:
+# a request sent just as the server closes the connection fails).
+UVICORN: dict[str, Any] = {"log_level": "warning", "access_log": False, "timeout_keep_alive": 30}
 
 
 def _say(message: str) -> None:
@@ -86,7 +91,7 @@ def serve(
         from saywho.web.app import create_app
 
         settings = Settings(db=db, token=token, private=private, max_upload=max_upload)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(create_app(settings), host=host, port=port, **UVICORN)
         return
     # Several processes: each builds its app from the environment (saywho.web.app:factory).
     if db is not None:
@@ -99,8 +104,7 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
-        access_log=False,
+        **UVICORN,
     )
 
 
