@@ -265,5 +265,11 @@ def eval_polnear(
     raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
 
 
+# Positions (issue 5): saywho stance, saywho positions, saywho topic.
+from saywho.positions.cli import register as _register_positions  # noqa: E402
+
+_register_positions(app)
+
+
 def main() -> None:
     app()  # click turns a broken pipe (saywho extract ... | head) into a quiet exit

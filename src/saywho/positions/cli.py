@@ -1,0 +1,330 @@
+"""``saywho stance``, ``saywho positions`` and ``saywho topic``: where actors stand on propositions.
+
+``register(app)`` adds them to the main typer app. Until the corpus database
+exists, statements come from a jsonl file (``saywho extract -f jsonl``,
+optionally with ``published``/``outlet``/``url`` per line) or from articles
+given as jsonl (``{"id", "text", "published", "outlet", "url"}``), and topics
+from a TOML/YAML file. Each source is one function here, so the database can
+replace it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from saywho.positions import topics as topics_mod
+from saywho.positions.aggregate import build_positions
+from saywho.positions.relevance import RelevanceModel
+from saywho.positions.stance import classify_many, load_model
+from saywho.positions.statements import StatementRecord, classify_records, find_actions
+from saywho.records import Position, Topic
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+DEFAULT_TOPICS = Path("topics.toml")
+READ_BATCH = 256  # lines classified per model call in `saywho stance`
+
+topic_app = typer.Typer(help="Topics: the propositions whose positions saywho tracks.", no_args_is_help=True)
+
+
+class PosFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
+    print(f"saywho: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def _iso(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+RulesOnly = Annotated[
+    bool, typer.Option("--rules-only", help="Rules alone, without the learned stance model (faster).")
+]
+
+
+# --- saywho stance ---------------------------------------------------------------------------------------
+
+
+def _lines(stream: TextIO) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in stream:
+        batch.append(line.rstrip("\r\n"))
+        if len(batch) >= READ_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def stance(
+    proposition: Annotated[
+        str, typer.Argument(help="The proposition, e.g. 'A new border tax should be introduced'.")
+    ],
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="A text file, one sentence or statement per line (default: stdin).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    keywords: Annotated[
+        list[str] | None, typer.Option("--keywords", "-k", help="Other words for the proposition's subject.")
+    ] = None,
+    rules_only: RulesOnly = False,
+) -> None:
+    """Classify each line toward PROPOSITION: one JSON object per line (label, confidence, evidence, method).
+
+    label is support, oppose, open (keeps it possible: "did not rule out X") or neutral;
+    evidence is {start, end, text} with offsets into the line, or null.
+    """
+    if not proposition.strip():
+        raise typer.BadParameter("the proposition is empty", param_hint="PROPOSITION")
+    if not rules_only and load_model() is None:
+        print("saywho: no stance model installed; using rules alone", file=sys.stderr)
+    kws = tuple(keywords or ())
+    stream = input.open(encoding="utf-8") if input else sys.stdin
+    try:
+        for batch in _lines(stream):
+            for s in classify_many(batch, proposition, kws, use_model=not rules_only):
+                sys.stdout.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{input or '-'}: not valid UTF-8 ({exc.reason})") from None
+    finally:
+        if input:
+            stream.close()
+
+
+# --- topics ----------------------------------------------------------------------------------------------
+
+TopicsFile = Annotated[
+    Path, typer.Option("--file", "-t", help="The topic file (TOML or YAML).", dir_okay=False)
+]
+
+
+def read_topics(path: Path) -> list[Topic]:
+    """The topics of a file (none when it does not exist yet)."""
+    if not path.exists():
+        return []
+    try:
+        return topics_mod.load_topics(path)
+    except (topics_mod.TopicError, OSError, UnicodeDecodeError) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _toml(topics: list[Topic]) -> str:
+    # JSON strings are valid TOML basic strings
+    parts = []
+    for t in topics:
+        parts.append(
+            "[[topic]]\n"
+            f"name = {json.dumps(t.name, ensure_ascii=False)}\n"
+            f"proposition = {json.dumps(t.proposition, ensure_ascii=False)}\n"
+            f"keywords = [{', '.join(json.dumps(k, ensure_ascii=False) for k in t.keywords)}]\n"
+        )
+    return "\n".join(parts)
+
+
+@topic_app.command("add")
+def topic_add(
+    proposition: Annotated[
+        str, typer.Argument(help="The proposition, e.g. 'A new border tax should be introduced'.")
+    ],
+    keywords: Annotated[
+        list[str] | None,
+        typer.Option("--keywords", "-k", help="Words or phrases that mark a statement as about it."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="A short name (default: from the proposition's words).")
+    ] = None,
+    file: TopicsFile = DEFAULT_TOPICS,
+) -> None:
+    """Add a topic to the topic file (TOML). It applies to every statement, old and new."""
+    if file.suffix.lower() != ".toml":
+        raise typer.BadParameter("topics are added to a .toml file", param_hint="--file")
+    existing = read_topics(file)
+    try:
+        topic = topics_mod.make_topic(proposition, keywords or (), name)
+    except topics_mod.TopicError as exc:
+        raise typer.BadParameter(str(exc), param_hint="PROPOSITION") from None
+    if topics_mod.find_topic(existing, topic.name):
+        raise _fail(f"{file}: a topic named {topic.name!r} exists; choose another --name", EXIT_USAGE)
+    file.write_text(_toml([*existing, topic]), encoding="utf-8")
+    print(f"added {topic.name}: {topic.proposition}")
+
+
+@topic_app.command("list")
+def topic_list(file: TopicsFile = DEFAULT_TOPICS) -> None:
+    """List the topics of the topic file."""
+    for t in read_topics(file):
+        kws = f"  [{', '.join(t.keywords)}]" if t.keywords else ""
+        print(f"{t.name}\t{t.proposition}{kws}")
+
+
+# --- saywho positions ------------------------------------------------------------------------------------
+
+
+def records_from_statements(path: Path) -> list[StatementRecord]:
+    """Statement records from ``saywho extract -f jsonl`` output (with optional article metadata)."""
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(StatementRecord.from_dict(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise _fail(f"{path}:{n}: not a statement record ({type(exc).__name__}: {exc})") from None
+    return out
+
+
+def records_from_articles(path: Path, model: str | None) -> list[StatementRecord]:
+    """Extract the statements of articles given as jsonl ({id, text, published, outlet, url})."""
+    from saywho.batch import extract_each
+    from saywho.extraction import Extractor
+
+    arts = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+                pub = date.fromisoformat(str(d["published"])[:10]).isoformat() if d.get("published") else None
+                arts.append(
+                    (
+                        str(d.get("id") or f"{path.name}:{n}"),
+                        str(d["text"]),
+                        pub,
+                        d.get("outlet"),
+                        d.get("url"),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise _fail(f"{path}:{n}: not an article record ({type(exc).__name__}: {exc})") from None
+    extractor = Extractor(model=model)
+    out: list[StatementRecord] = []
+    for i, result in extract_each(extractor, [(text, pub, aid) for aid, text, pub, _, _ in arts]):
+        aid, text, pub, outlet, url = arts[i]
+        if isinstance(result, Exception):
+            print(f"saywho: {aid}: extraction failed: {result}", file=sys.stderr)
+            continue
+        for st in [*result, *find_actions(text, aid, result)]:
+            out.append(StatementRecord(st, pub, outlet, url, article_text=text))
+    return out
+
+
+def positions_table(topic: Topic, positions: list[Position], width: int) -> Table:
+    t = Table(
+        title=f"{topic.name}: {topic.proposition}", box=box.SIMPLE_HEAD, width=width, title_justify="left"
+    )
+    for col in ("actor", "stance", "n", "first", "last", "changes", "evidence"):
+        t.add_column(
+            col,
+            overflow="fold",
+            no_wrap=col in ("stance", "n", "first", "last"),
+            ratio=3 if col == "evidence" else None,
+            min_width=10 if col in ("actor", "changes") else None,
+        )
+    for p in positions:
+        changes = "; ".join(f"{c.date or '?'} {c.before}→{c.after}" for c in p.changes) or "—"
+        ev = p.evidence[0] if p.evidence else None
+        words = " ".join(ev.text.split())[:140] if ev else ""
+        quoted = words if words[:1] in "“\"'‘" else f"“{words}”"
+        evs = f"{quoted} ({ev.outlet or ev.article})" if ev else "—"
+        t.add_row(p.actor, p.stance, str(p.statements), p.first or "—", p.last or "—", changes, evs)
+    return t
+
+
+def positions(
+    topic: Annotated[str, typer.Argument(help="A topic's name in the topic file, or a proposition.")],
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="Statements as jsonl (saywho extract -f jsonl), with optional "
+            "published/outlet/url per line.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            "--articles",
+            help="Articles as jsonl ({id, text, published, outlet, url}) to extract first.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    file: TopicsFile = DEFAULT_TOPICS,
+    keywords: Annotated[
+        list[str] | None, typer.Option("--keywords", "-k", help="Keywords, when TOPIC is a proposition.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Only statements from this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only statements up to this date (YYYY-MM-DD).")] = None,
+    fmt: Annotated[
+        PosFormat, typer.Option("--format", "-f", help="table, or jsonl (one actor per line).")
+    ] = (PosFormat.table),
+    rules_only: RulesOnly = False,
+    no_embeddings: Annotated[
+        bool, typer.Option("--no-embeddings", help="Relevance by keywords alone.")
+    ] = False,
+    model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline for --articles.")] = None,
+) -> None:
+    """Where each actor stands on TOPIC: stance, distinct statements, first/last dates, evidence, changes."""
+    since, until = _iso(since), _iso(until)
+    if (input is None) == (articles is None):
+        raise typer.BadParameter(
+            "give exactly one of --input (statements) or --articles", param_hint="--input"
+        )
+    t = topics_mod.find_topic(read_topics(file), topic)
+    if t is None:
+        if len(topic.split()) < 3:
+            raise _fail(
+                f"no topic named {topic!r} in {file}; give its proposition in full instead", EXIT_USAGE
+            )
+        t = topics_mod.make_topic(topic, keywords or ())
+    elif keywords:
+        t = Topic(t.name, t.proposition, [*t.keywords, *keywords])
+    records = records_from_statements(input) if input else records_from_articles(articles, model)  # type: ignore[arg-type]
+    rel = RelevanceModel(use_embeddings=False if no_embeddings else None)
+    items = classify_records(records, t, rel, use_model=not rules_only)
+    result = build_positions(t.name, items, since, until)
+    if fmt is PosFormat.jsonl:
+        for p in result:
+            sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        console = Console(soft_wrap=False)
+        console.print(positions_table(t, result, console.width), highlight=False)
+    raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``stance``, ``positions`` and ``topic`` to the ``saywho`` app."""
+    app.command("stance")(stance)
+    app.command("positions")(positions)
+    app.add_typer(topic_app, name="topic")
