@@ -155,10 +155,12 @@ OPEN_AFTER = (
 )
 BAD_CONSEQUENCE = (
     r"(?:hinder|hurt|harm|damage|undermine|threaten|destroy|cost|kill|weaken|jeopardi[sz]e|endanger|cripple|"
-    r"ruin|devastate|hamper|stifle|choke|wreck|worsen|disrupt|impede|burden|penali[sz]e|punish|sabotage)"
+    r"ruin|devastate|hamper|stifle|choke|wreck|worsen|disrupt|impede|burden|penali[sz]e|punish|sabotage|"
+    # verbs that diminish their object: bad for growth, good against smuggling (see UNDESIRED)
+    r"reduce|curb|lower|cut|slash|limit|prevent|stop|tackle|eliminate|end|shrink)"
 )
 GOOD_CONSEQUENCE = (
-    r"(?:help|boost|strengthen|protect|improve|benefit|save|create|support|secure|raise|bolster|"
+    r"(?:help|boost|strengthen|protect|improve|benefit|save|create|support|secure|bolster|"
     r"promote|encourage|ease|fix|solve)"
 )
 BAD_EVAL = (
@@ -435,6 +437,8 @@ def rule_stance(text: str, prop: Proposition) -> _Hit | None:
         hits.append(rel)
     if not hits:
         return None
+    # the outer predicate governs what it contains: "distanced itself from the call for X" opposes X
+    hits = [h for h in hits if not any(o.start < h.start < o.end and o.label != "neutral" for o in hits)]
     # open wins over a verb it contains ("did not rule out X" is also "rule out X"),
     # then the strongest, then the first
     hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.start))
