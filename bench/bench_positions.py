@@ -1,0 +1,119 @@
+"""Throughput of relevance and stance, per 1,000 statements.
+
+    python bench/bench_positions.py [ARTICLES.jsonl] [--statements 1000] [--repeat 3] [--json OUT]
+
+The statements are extracted once (untimed) from articles given as jsonl
+(``{"id", "text", "published", ...}``; default: the project's own
+``tests/data/positions/articles.jsonl`` and ``examples/*.txt``), then cycled
+to ``--statements`` items. Each stage is timed on all of them, ``--repeat``
+times, and the median reported as seconds per 1,000 statements:
+
+* ``relevance_keywords``: keyword relevance alone;
+* ``relevance_embeddings``: keywords plus MiniLM embeddings (onnxruntime);
+* ``stance_rules``: the stance rules alone, on every statement;
+* ``stance_model``: rules, then the learned model on every statement the rules leave;
+* ``chain``: what ``saywho positions`` does after extraction: relevance with
+  embeddings, stance (rules + model) on the relevant statements, aggregation.
+
+Models are loaded before timing. onnxruntime uses one thread (``SAYWHO_THREADS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOPIC = "A new border tax should be introduced"
+
+
+def load_statements(path: Path | None) -> list:
+    from saywho.extraction import Extractor
+    from saywho.positions.statements import StatementRecord, find_actions
+
+    arts = []
+    if path is not None:
+        arts = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    else:
+        arts = [json.loads(x) for x in (ROOT / "tests/data/positions/articles.jsonl").read_text().splitlines()]
+        for f in sorted((ROOT / "examples").glob("*.txt")):
+            arts.append({"id": f.stem, "text": f.read_text(encoding="utf-8"), "published": "2024-03-08"})
+    ex = Extractor()
+    out = []
+    for art, sts in zip(arts, ex.pipe([(a["text"], a.get("published"), a["id"]) for a in arts]), strict=True):
+        for st in [*sts, *find_actions(art["text"], art["id"], sts)]:
+            out.append(StatementRecord(st, art.get("published"), art.get("outlet"), art.get("url"), art["text"]))
+    return out
+
+
+def timed(fn, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("articles", type=Path, nargs="?")
+    ap.add_argument("--statements", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+
+    from saywho.positions import embed
+    from saywho.positions.aggregate import build_positions
+    from saywho.positions.relevance import RelevanceModel
+    from saywho.positions.stance import classify_many, load_model
+    from saywho.positions.statements import classify_records, statement_text
+    from saywho.positions.topics import make_topic
+
+    base = load_statements(args.articles)
+    if not base:
+        raise SystemExit("no statements found")
+    recs = [base[i % len(base)] for i in range(args.statements)]
+    texts = [statement_text(r.statement, r.article_text) for r in recs]
+    topic = make_topic(TOPIC)
+    kw = RelevanceModel(use_embeddings=False)
+    emb = RelevanceModel(use_embeddings=True) if embed.available() else None
+    model = load_model()
+    if model is None:
+        print("note: no stance model installed; stance_model measures rules alone", file=sys.stderr)
+    classify_many(texts[:8], TOPIC)  # warm-up: compile the rules, first onnxruntime runs
+    if emb is not None:
+        emb.score(texts[:8], topic)
+
+    per_k = 1000 / len(recs)
+    figures: dict[str, float | None] = {
+        "relevance_keywords": timed(lambda: kw.score(texts, topic), args.repeat) * per_k,
+        "relevance_embeddings": (timed(lambda: emb.score(texts, topic), args.repeat) * per_k if emb else None),
+        "stance_rules": timed(lambda: classify_many(texts, TOPIC, use_model=False), args.repeat) * per_k,
+        "stance_model": timed(lambda: classify_many(texts, TOPIC, use_model=True), args.repeat) * per_k,
+        "chain": timed(
+            lambda: build_positions(topic.name, classify_records(recs, topic, emb or kw)), args.repeat
+        )
+        * per_k,
+    }
+    report = {
+        "statements": len(recs),
+        "distinct_statements": len(base),
+        "seconds_per_1000": {k: None if v is None else round(v, 3) for k, v in figures.items()},
+        "model": model is not None,
+        "embeddings": emb is not None,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    print(json.dumps(report, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
