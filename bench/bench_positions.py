@@ -40,14 +40,16 @@ def load_statements(path: Path | None) -> list:
     if path is not None:
         arts = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     else:
-        arts = [json.loads(x) for x in (ROOT / "tests/data/positions/articles.jsonl").read_text().splitlines()]
+        own = ROOT / "tests/data/positions/articles.jsonl"
+        arts = [json.loads(x) for x in own.read_text(encoding="utf-8").splitlines()]
         for f in sorted((ROOT / "examples").glob("*.txt")):
             arts.append({"id": f.stem, "text": f.read_text(encoding="utf-8"), "published": "2024-03-08"})
     ex = Extractor()
     out = []
     for art, sts in zip(arts, ex.pipe([(a["text"], a.get("published"), a["id"]) for a in arts]), strict=True):
         for st in [*sts, *find_actions(art["text"], art["id"], sts)]:
-            out.append(StatementRecord(st, art.get("published"), art.get("outlet"), art.get("url"), art["text"]))
+            meta = (art.get("published"), art.get("outlet"), art.get("url"))
+            out.append(StatementRecord(st, *meta, article_text=art["text"]))
     return out
 
 
@@ -93,7 +95,9 @@ def main(argv: list[str] | None = None) -> None:
     per_k = 1000 / len(recs)
     figures: dict[str, float | None] = {
         "relevance_keywords": timed(lambda: kw.score(texts, topic), args.repeat) * per_k,
-        "relevance_embeddings": (timed(lambda: emb.score(texts, topic), args.repeat) * per_k if emb else None),
+        "relevance_embeddings": (
+            timed(lambda: emb.score(texts, topic), args.repeat) * per_k if emb else None
+        ),
         "stance_rules": timed(lambda: classify_many(texts, TOPIC, use_model=False), args.repeat) * per_k,
         "stance_model": timed(lambda: classify_many(texts, TOPIC, use_model=True), args.repeat) * per_k,
         "chain": timed(

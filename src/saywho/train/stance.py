@@ -273,6 +273,94 @@ def settings(args: argparse.Namespace, train: list[Row], dev: list[Row], history
     }
 
 
+SHIPPED = ("stance.onnx", "tokenizer.json", "config.json")
+TRAIN_COMMAND = (
+    "nice -n 10 python src/saywho/train/stance.py ../shared/data/stance --out src/saywho/models/stance"
+)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
+    """MODEL_CARD.md: data, command, seed, metrics, date and the files' sha256 (checked by a test)."""
+    c = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    size = sum((model_dir / n).stat().st_size for n in SHIPPED)
+    lines = [
+        "# saywho stance model",
+        "",
+        "Reads `[CLS] proposition [SEP] text [SEP]` and says whether the text supports, opposes or takes no",
+        "position on the proposition. Used by `saywho.positions.stance` for texts no rule decides.",
+        "",
+        "## Model",
+        "",
+        f"- Encoder: {c['encoder']}; the embeddings and the bottom {c['frozen_layers']} of 6 layers frozen",
+        "  (two shared CPU cores), the top layers and a linear layer over the mean-pooled pieces trained.",
+        f"- Up to {c['max_pieces']} word pieces (the text is truncated, never the proposition).",
+        "- Exported to ONNX, weights int8 (onnxruntime dynamic quantisation, per channel); runs with",
+        "  onnxruntime and tokenizers, no torch.",
+        "",
+        "## Data",
+        "",
+        "`../shared/data/stance`: VAST (Allaway & McKeown 2020) and SemEval-2016 Task 6, as",
+        "`text,target,label` (favor → support, against → oppose, none → neutral), with every climate",
+        "target removed before it was shared. Dev: every VAST row whose topic falls in a seeded 12%",
+        f"sample of topics ({c['dev_topics']} topics,",
+        f"{c['dev_rows']} rows), none of them trained on; train: the other {c['train_rows']} rows. GWSD was",
+        "not used for training, for choosing the epoch or for any setting.",
+        "",
+        "## Training",
+        "",
+        "```",
+        TRAIN_COMMAND,
+        "```",
+        "",
+        f"Seed {c['seed']}, {c['epochs']} epochs, batch {c['batch']}, AdamW lr {c['lr']} (warm-up 6%, linear",
+        f"decay), CPU, torch 2.13.0. Shipped: epoch {c['chosen_epoch']}, the best macro-F1 on the",
+        "zero-shot dev set.",
+        "",
+        "| epoch | dev macro-F1 | F1 support | F1 oppose | F1 neutral |",
+        "| --- | --- | --- | --- | --- |",
+        *[
+            f"| {h['epoch']} | {h['macro_f1']} | {' | '.join(str(x) for x in h['f1'])} |"
+            for h in c["dev_history"]
+        ],
+        "",
+        "## Zero-shot on GWSD (measured, never tuned on)",
+        "",
+    ]
+    if gwsd:
+        pc = gwsd["per_class"]
+        lines += [
+            "`python bench/eval_gwsd.py ../shared/data/gwsd/gwsd-train.tsv`",
+            f"(`{gwsd['command']}`), {gwsd['sentences']}",
+            'sentences, proposition "Climate change is a serious concern", rules and this model together:',
+            f"macro-F1 **{gwsd['macro_f1']}** (support {pc['support']['f1']}, oppose {pc['oppose']['f1']},",
+            f"neutral {pc['neutral']['f1']}). Details in BENCHMARKS.md.",
+        ]
+    else:
+        lines.append("(not measured)")
+    lines += [
+        "",
+        f"## Files ({size / 1e6:.1f} MB in all)",
+        "",
+        f"Written {when}.",
+        "",
+        "| file | bytes | sha256 |",
+        "| --- | --- | --- |",
+        *[f"| `{n}` | {(model_dir / n).stat().st_size} | `{sha256(model_dir / n)}` |" for n in SHIPPED],
+        "",
+    ]
+    out = model_dir / "MODEL_CARD.md"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data", type=Path, help="the folder holding vast.csv and semeval2016.csv")
@@ -284,8 +372,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--export-epoch", type=int, default=0, help="only export this epoch's checkpoint")
+    ap.add_argument("--card", action="store_true", help="only write MODEL_CARD.md for the model in --out")
+    ap.add_argument("--gwsd", type=Path, help="with --card: bench/eval_gwsd.py --json output for the card")
+    ap.add_argument("--date", default=None, help="with --card: the date written on it (default: today)")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (to time a run)")
     args = ap.parse_args(argv)
+    if args.card:
+        from datetime import date
+
+        gwsd = json.loads(args.gwsd.read_text(encoding="utf-8")) if args.gwsd else None
+        print(f"wrote {write_card(args.out, gwsd, args.date or date.today().isoformat())}")
+        return
 
     import torch
     from tokenizers import Tokenizer
