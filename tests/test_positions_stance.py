@@ -108,3 +108,25 @@ def test_proposition_analysis() -> None:
     assert proposition(SCRAP).kind == "unwant"
     assert proposition("Western troops should not be sent to Ruritania").kind == "unwant"
     assert proposition(CLIMATE).kind == "problem"
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        ("The mayor vowed to fight climate change.", CLIMATE, "support"),  # acting against X: X matters
+        ("Cities must do more to tackle climate change.", CLIMATE, "support"),
+        ("He denied climate change.", CLIMATE, "oppose"),  # rejecting the claim
+        ("The Greens vowed to fight the border tax.", TAX, "oppose"),
+        ("The Greens vowed to fight the border tax.", SCRAP, "support"),
+        ("Farmers blocked the border tax.", TAX, "oppose"),
+    ],
+)
+def test_acting_against_x_depends_on_the_proposition(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label
+
+
+def test_addressing_a_policy_takes_no_side() -> None:
+    assert (
+        classify("The minister will address the border tax in parliament.", TAX, use_model=False).label
+        == "neutral"
+    )

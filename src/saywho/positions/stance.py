@@ -121,15 +121,26 @@ SUPPORT_VERB = (
     r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:is|are|was|were)\s+(?:all\s+)?for)"
 )
 OPPOSE_VERB = (
-    r"(?:reject(?:s|ed|ing)?|oppose[sd]?|opposing|object(?:s|ed|ing)?\s+to|block(?:s|ed|ing)?|veto(?:es|ed|ing)?|"
-    r"vote[sd]?\s+against|voting\s+against|refuse[sd]?|refusing|resist(?:s|ed|ing)?|condemn(?:s|ed|ing)?|"
+    r"(?:reject(?:s|ed|ing)?|oppose[sd]?|opposing|object(?:s|ed|ing)?\s+to|veto(?:es|ed|ing)?|"
+    r"vote[sd]?\s+against|voting\s+against|refuse[sd]?|refusing|condemn(?:s|ed|ing)?|"
     r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|denounce[sd]?|denouncing|slam(?:s|med|ming)?|"
-    r"attack(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|scrap(?:s|ped|ping)?|fight(?:s|ing)?|fought|"
-    r"campaign(?:s|ed|ing)?\s+against|argue[sd]?\s+against|arguing\s+against|warn(?:s|ed|ing)?\s+against|"
+    r"dismiss(?:es|ed|ing)?|"
+    r"argue[sd]?\s+against|arguing\s+against|warn(?:s|ed|ing)?\s+against|"
     r"(?:has|have|had)\s+ruled\s+out|rule[sd]?\s+out|ruling\s+out|den(?:y|ies|ied)|denying|"
     r"spoke\s+out\s+against|speak(?:s|ing)?\s+out\s+against|(?:is|are|was|were)\s+against|"
     r"(?:is|are|was|were)\s+opposed\s+to|balk(?:s|ed)?\s+at|baulk(?:s|ed)?\s+at|"
     r"distanc(?:e|es|ed|ing)\s+(?:\w+\s+)?from|turn(?:s|ed)?\s+down|shoot(?:s)?\s+down|shot\s+down)"
+)
+# Acting against X (rather than rejecting a claim about X): for a proposition that X is a
+# problem, fighting X means taking it seriously. "fight climate change" supports "climate change
+# is a serious concern"; "rejected the border tax" opposes "a border tax should be introduced".
+COUNTER_VERB = (
+    r"(?:fight(?:s|ing)?|fought|combat(?:s|ed|ing|t?ing)?|tackl(?:e|es|ed|ing)|address(?:es|ed|ing)?|"
+    r"mitigat(?:e|es|ed|ing)|curb(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|limit(?:s|ed|ing)?|slow(?:s|ed|ing)?|"
+    r"halt(?:s|ed|ing)?|stop(?:s|ped|ping)?|prevent(?:s|ed|ing)?|cut(?:s|ting)?|battl(?:e|es|ed|ing)|"
+    r"confront(?:s|ed|ing)?|counter(?:s|ed|ing)?|act(?:s|ed|ing)?\s+on|(?:take|takes|took|taking)\s+action\s+on|"
+    r"warn(?:s|ed|ing)?\s+(?:of|about|that)|campaign(?:s|ed|ing)?\s+against|block(?:s|ed|ing)?|"
+    r"attack(?:s|ed|ing)?|resist(?:s|ed|ing)?|scrap(?:s|ped|ping)?)"
 )
 SUPPORT_NOUN = r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)"
 OPPOSE_NOUN = (
@@ -271,6 +282,7 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"\b(?P<cue>{OPPOSE_NOUN})\s+{gap}\b(?P<x>{x})\b", f), "oppose"),
         (re.compile(rf"\b(?P<cue>{SUPPORT_NOUN})\s+{gap}\b(?P<x>{x})\b", f), "support"),
         (re.compile(rf"\b(?P<cue>{OPPOSE_VERB})\s+{gap}\b(?P<x>{x})\b", f), "oppose"),
+        (re.compile(rf"\b(?P<cue>{COUNTER_VERB})\s+{gap}\b(?P<x>{x})\b", f), "counter"),
         (re.compile(rf"\b(?P<cue>{SUPPORT_VERB})\s+{gap}\b(?P<x>{x})\b", f), "support"),
         (
             re.compile(
@@ -388,6 +400,15 @@ def rule_stance(text: str, prop: Proposition) -> _Hit | None:
                 )
                 if prop.kind == "problem":
                     label = "oppose" if cue == "no" else "support"
+            elif what == "counter":
+                if prop.kind != "problem" and re.match(
+                    r"(?:address|act|take|took|mitigat|confront|counter)", cue
+                ):
+                    continue  # "will address the tax" takes no side on a policy
+                # acting against X: for a problem it says X matters; otherwise it is opposing X
+                base = "support" if prop.kind == "problem" else _flip("oppose", prop.sign)
+                label = ("oppose" if base == "support" else "support") if neg else base
+                strength = 0.8
             elif what in ("support", "oppose"):
                 base: StanceLabel = what  # type: ignore[assignment]
                 if neg:
