@@ -16,7 +16,8 @@ the article's metadata and the stance toward one topic). Output: one
   confident first, each with its article;
 - **positions relative to others** ("distanced themselves from Z's
   statement"): the opposite (or the same) of Z's stance at that date,
-  resolved after every direct position is known.
+  resolved after every direct position is known; dropped when Z took no
+  position on the topic (the distancing was about something else).
 """
 
 from __future__ import annotations
@@ -129,8 +130,9 @@ def resolve_relative(items: list[Classified]) -> list[Classified]:
         other = _match_actor(s.relative_to, list(by_actor))
         theirs = _stance_at(by_actor[other], c.date) if other and other != c.actor else None
         if theirs is None:
-            label: StanceLabel = "neutral"
-        elif s.relation == "same" or theirs in ("open", "neutral"):
+            continue  # Z took no position on this topic: the distancing is about something else
+        label: StanceLabel
+        if s.relation == "same" or theirs in ("open", "neutral"):
             label = theirs if s.relation == "same" else "neutral"
         else:
             label = "oppose" if theirs == "support" else "support"
