@@ -119,6 +119,7 @@ def test_proposition_analysis() -> None:
         ("The Greens vowed to fight the border tax.", TAX, "oppose"),
         ("The Greens vowed to fight the border tax.", SCRAP, "support"),
         ("Farmers blocked the border tax.", TAX, "oppose"),
+        ("Farmers will fight for the border tax.", TAX, "support"),  # fighting *for* X is no counter-verb
     ],
 )
 def test_acting_against_x_depends_on_the_proposition(text: str, prop: str, label: str) -> None:

@@ -117,6 +117,7 @@ SUPPORT_VERB = (
     r"welcoming|champion(?:s|ed|ing)?|advocate[sd]?|advocating|push(?:es|ed|ing)?\s+for|call(?:s|ed|ing)?\s+for|"
     r"press(?:es|ed|ing)?\s+for|demand(?:s|ed|ing)?|urge[sd]?|urging|campaign(?:s|ed|ing)?\s+for|"
     r"argue[sd]?\s+for|arguing\s+for|embrace[sd]?|embracing|approve[sd]?|approving|"
+    r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing))\s+for|"
     r"vote[sd]?\s+(?:for|in\s+favou?r\s+of)|voting\s+(?:for|in\s+favou?r\s+of)|sign(?:s|ed)?\s+up\s+to|"
     r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:is|are|was|were)\s+(?:all\s+)?for)"
 )
@@ -135,9 +136,9 @@ OPPOSE_VERB = (
 # problem, fighting X means taking it seriously. "fight climate change" supports "climate change
 # is a serious concern"; "rejected the border tax" opposes "a border tax should be introduced".
 COUNTER_VERB = (
-    r"(?:fight(?:s|ing)?|fought|combat(?:s|ed|ing|t?ing)?|tackl(?:e|es|ed|ing)|address(?:es|ed|ing)?|"
+    r"(?:(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing))(?!\s+for\b)|combat(?:s|ed|ing|t?ing)?|tackl(?:e|es|ed|ing)|address(?:es|ed|ing)?|"
     r"mitigat(?:e|es|ed|ing)|curb(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|limit(?:s|ed|ing)?|slow(?:s|ed|ing)?|"
-    r"halt(?:s|ed|ing)?|stop(?:s|ped|ping)?|prevent(?:s|ed|ing)?|cut(?:s|ting)?|battl(?:e|es|ed|ing)|"
+    r"halt(?:s|ed|ing)?|stop(?:s|ped|ping)?|prevent(?:s|ed|ing)?|cut(?:s|ting)?|"
     r"confront(?:s|ed|ing)?|counter(?:s|ed|ing)?|act(?:s|ed|ing)?\s+on|(?:take|takes|took|taking)\s+action\s+on|"
     r"warn(?:s|ed|ing)?\s+(?:of|about|that)|campaign(?:s|ed|ing)?\s+against|block(?:s|ed|ing)?|"
     r"attack(?:s|ed|ing)?|resist(?:s|ed|ing)?|scrap(?:s|ped|ping)?)"

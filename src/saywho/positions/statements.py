@@ -19,9 +19,12 @@ from typing import Any
 from saywho.positions.aggregate import Classified
 from saywho.positions.relevance import RelevanceModel
 from saywho.positions.stance import ANAPHOR, classify_many, is_relative
-from saywho.records import Span, Speaker, Statement, Topic
+from saywho.records import Span, Speaker, Stance, Statement, Topic
 
 META_KEYS = ("published", "outlet", "url", "title")
+# A position in the summary needs the model to put at least this much probability on it: a wrong
+# "X opposes" costs a user more than a missed one. (Sentence-level `saywho stance` keeps the argmax.)
+MIN_MODEL_CONFIDENCE = 0.5
 
 
 @dataclass(slots=True)
@@ -174,6 +177,8 @@ def classify_records(
     for i, s in zip(idx, stances, strict=True):
         if not relevant[i] and s.relative_to is None:
             continue
+        if s.method == "model" and s.label != "neutral" and s.confidence < MIN_MODEL_CONFIDENCE:
+            s = Stance("neutral", s.confidence, None, "model")
         rec, actor = keep[i]
         out.append(
             Classified(
