@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 PROPOSITION = "Climate change is a serious concern"
@@ -107,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
         "methods": dict(Counter(r["method"] for r in results)),
         **score(gold, pred),
         "seconds": round(seconds, 1),
+        "date": date.today().isoformat(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     print(json.dumps(report, indent=2))
     if args.json:

@@ -275,8 +275,9 @@ def settings(args: argparse.Namespace, train: list[Row], dev: list[Row], history
 
 SHIPPED = ("stance.onnx", "tokenizer.json", "config.json")
 TRAIN_COMMAND = (
-    "nice -n 10 python src/saywho/train/stance.py ../shared/data/stance --out src/saywho/models/stance"
+    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --out src/saywho/models/stance"
 )
+GWSD_TARGET = 0.65  # issue 5
 
 
 def sha256(path: Path) -> str:
@@ -320,9 +321,14 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         TRAIN_COMMAND,
         "```",
         "",
-        f"Seed {c['seed']}, {c['epochs']} epochs, batch {c['batch']}, AdamW lr {c['lr']} (warm-up 6%, linear",
-        f"decay), CPU, torch 2.13.0. Shipped: epoch {c['chosen_epoch']}, the best macro-F1 on the",
-        "zero-shot dev set.",
+        f"Seed {c['seed']}, {c['epochs']} epochs planned, batch {c['batch']}, AdamW lr {c['lr']}",
+        f"(warm-up 6%, linear decay), CPU, torch 2.13.0. Shipped: epoch {c['chosen_epoch']}"
+        + (
+            ", the best macro-F1 on the zero-shot dev set."
+            if c["chosen_epoch"] == max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
+            else "."
+        ),
+        *([c["note"]] if c.get("note") else []),
         "",
         "| epoch | dev macro-F1 | F1 support | F1 oppose | F1 neutral |",
         "| --- | --- | --- | --- | --- |",
@@ -341,7 +347,12 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
             f"(`{gwsd['command']}`), {gwsd['sentences']}",
             'sentences, proposition "Climate change is a serious concern", rules and this model together:',
             f"macro-F1 **{gwsd['macro_f1']}** (support {pc['support']['f1']}, oppose {pc['oppose']['f1']},",
-            f"neutral {pc['neutral']['f1']}). Details in BENCHMARKS.md.",
+            f"neutral {pc['neutral']['f1']}): the issue's target of {GWSD_TARGET} is "
+            + ("met." if gwsd["macro_f1"] >= GWSD_TARGET else "**missed**."),
+            f"Predicted labels: {', '.join(f'{k} {v}' for k, v in sorted(gwsd['predicted'].items()))};",
+            f"gold: {', '.join(f'{k} {v}' for k, v in sorted(gwsd['gold'].items()))}.",
+            "Details in BENCHMARKS.md.",
+            *([gwsd["note"]] if gwsd.get("note") else []),
         ]
     else:
         lines.append("(not measured)")
@@ -363,7 +374,9 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("data", type=Path, help="the folder holding vast.csv and semeval2016.csv")
+    ap.add_argument(
+        "data", type=Path, nargs="?", help="the folder holding vast.csv and semeval2016.csv (not with --card)"
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--work", type=Path, default=Path(".cache/stance-train"), help="checkpoints")
     ap.add_argument("--epochs", type=int, default=3)
@@ -384,6 +397,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"wrote {write_card(args.out, gwsd, args.date or date.today().isoformat())}")
         return
 
+    if args.data is None:
+        ap.error("the data folder is needed to train or export")
     import torch
     from tokenizers import Tokenizer
 
