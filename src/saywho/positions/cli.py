@@ -240,21 +240,20 @@ def positions_table(topic: Topic, positions: list[Position], width: int) -> Tabl
     t = Table(
         title=f"{topic.name}: {topic.proposition}", box=box.SIMPLE_HEAD, width=width, title_justify="left"
     )
-    for col in ("actor", "stance", "n", "first", "last", "changes", "evidence"):
-        t.add_column(
-            col,
-            overflow="fold",
-            no_wrap=col in ("stance", "n", "first", "last"),
-            ratio=3 if col == "evidence" else None,
-            min_width=10 if col in ("actor", "changes") else None,
-        )
+    t.add_column("actor", overflow="fold", ratio=1)
+    t.add_column("stance", no_wrap=True)
+    t.add_column("n", no_wrap=True, justify="right")
+    t.add_column("first\nlast", no_wrap=True)  # two lines: narrow terminals keep room for the evidence
+    t.add_column("changes", no_wrap=True)  # "2024-03-12" over "open→oppose"
+    t.add_column("evidence", overflow="fold", ratio=2)
     for p in positions:
-        changes = "; ".join(f"{c.date or '?'} {c.before}→{c.after}" for c in p.changes) or "—"
+        changes = "\n".join(f"{c.date or '?'}\n{c.before}→{c.after}" for c in p.changes) or "—"
         ev = p.evidence[0] if p.evidence else None
         words = " ".join(ev.text.split())[:140] if ev else ""
         quoted = words if words[:1] in "“\"'‘" else f"“{words}”"
         evs = f"{quoted} ({ev.outlet or ev.article})" if ev else "—"
-        t.add_row(p.actor, p.stance, str(p.statements), p.first or "—", p.last or "—", changes, evs)
+        dates = f"{p.first or '—'}\n{p.last or '—'}"
+        t.add_row(p.actor, p.stance, str(p.statements), dates, changes, evs)
     return t
 
 
