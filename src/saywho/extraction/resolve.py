@@ -71,8 +71,9 @@ def _name_tokens(span: Span) -> list[Token]:
     while toks and (
         gazetteer.gender_of_title(toks[0].text)
         or gazetteer.is_role_word(toks[0].text)
-        # "Injecting Clinton": the tagger's sentence-initial verbs and adjectives are no first names
-        or toks[0].pos_ in ("VERB", "ADJ", "ADV", "DET", "PRON", "ADP")
+        # "Injecting Clinton": the tagger's sentence-initial participles are no first names
+        or toks[0].tag_ in ("VBG", "VBN", "VBD")
+        or toks[0].pos_ in ("DET", "PRON", "ADP")
     ):
         toks = toks[1:]
     while toks and toks[-1].is_punct:
@@ -306,8 +307,15 @@ class Resolver:
                         p.gender = "m" if low in _MALE else "f"
                     return Resolution(p.name, p)
             return Resolution(None)
-        # a name: the proper-noun chain around the root
-        names = [t for t in mention if t.ent_type_ == "PERSON"] or [t for t in mention if t.pos_ == "PROPN"]
+        # a name: the proper-noun chain of the root ("Clinton supporters" and "a spokeswoman for
+        # Hillary Clinton" are not Clinton), or a name in apposition ("the director, Anna Berg,")
+        head = root
+        if root.pos_ != "PROPN" and root.ent_type_ != "PERSON":
+            head = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "PROPN"), root)
+        chain = [t for t in mention if t.i == head.i or (t.head.i == head.i and t.dep_ == "compound")]
+        names = (
+            [t for t in chain if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] if head.pos_ == "PROPN" else []
+        )
         if names:
             last = names[-1]
             p = self._surname(last.text)
@@ -324,15 +332,14 @@ class Resolver:
             for _, p, _ in reversed(self._before(root.idx)):
                 if any(root.lemma_.lower() in t.lower() for _, t in p.titles):
                     return Resolution(p.name, p)
-        if not any(t.pos_ == "PROPN" for t in mention):
-            return Resolution(None)  # "a ministry official", "union leaders": described, not named
-        text = mention.text
+        # an organisation, a country, a people: the entity the mention is headed by
         for ent in mention.ents:
-            if ent.label_ in ("ORG", "GPE", "NORP", "PERSON") and ent.root.i == root.i:
+            if ent.label_ in ("ORG", "GPE", "NORP", "PERSON") and ent.start <= root.i < ent.end:
                 text = ent.text
-        if text.lower().startswith("the "):
-            text = text[4:]
-        return Resolution(text.strip())
+                return Resolution(text[4:] if text.lower().startswith("the ") else text)
+        if root.pos_ == "PROPN":
+            return Resolution(" ".join(t.text for t in chain))
+        return Resolution(None)  # "a ministry official", "union leaders": described, not named
 
 
 def _compatible(p: Person, gender: str | None) -> bool:
