@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from saywho import nlp as nlp_mod
+from saywho.extraction.finders import DEFAULT_PROFILE, Profile, finder
 from saywho.records import Statement
 
 # spaCy's parser slows down and its memory grows on very long docs, and
@@ -45,13 +46,18 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 class Extractor:
     """Finds statements in articles. One instance loads its pipeline once."""
 
-    def __init__(self, nlp: Language | None = None, model: str | None = None) -> None:
+    def __init__(
+        self, nlp: Language | None = None, model: str | None = None, profile: Profile | None = None
+    ) -> None:
         self.nlp = nlp if nlp is not None else nlp_mod.load(model)
+        # "accurate" (the learned tagger, default) or "fast" (the rules alone); loaded here, once
+        self.profile: Profile = profile or DEFAULT_PROFILE
+        self.finder = finder(self.profile)
 
     def from_doc(self, doc: Doc, published: date | str | None = None, article: str = "-") -> list[Statement]:
         from saywho.extraction.build import statements_from_doc
 
-        return statements_from_doc(doc, published=as_date(published), article=article)
+        return statements_from_doc(doc, published=as_date(published), article=article, profile=self.finder)
 
     def __call__(self, text: str, published: date | str | None = None, article: str = "-") -> list[Statement]:
         return next(self.pipe([(text, published, article)]))
