@@ -231,6 +231,17 @@ def export(model, out: Path, tokenizer_src: Path, meta: dict[str, object]) -> No
     (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
+def command(args: argparse.Namespace) -> str:
+    """The command line that trains this model (data and output paths as in the repository)."""
+    out = "python -m saywho.train.attribution ../shared/data/polnear --out src/saywho/models/attribution"
+    out += f" --epochs {args.epochs} --seed {args.seed} --lr {args.lr} --batch {args.batch}"
+    if args.layers:
+        out += f" --layers {args.layers}"
+    if args.stop_after:
+        out += f" --stop-after {args.stop_after}"
+    return out
+
+
 def settings(args: argparse.Namespace, model, history: list) -> dict[str, object]:
     """What the tagger needs at run time, and how it was trained (config.json)."""
     return {
@@ -245,6 +256,9 @@ def settings(args: argparse.Namespace, model, history: list) -> dict[str, object
         "epochs": args.epochs,
         "lr": args.lr,
         "batch": args.batch,
+        "stop_after": args.stop_after,
+        "threads": args.threads,
+        "command": command(args),
         "dev_history": history,
     }
 
@@ -261,6 +275,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--layers", type=int, default=None, help="keep only the first N encoder layers")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-steps", type=int, default=None, help="stop early (to time a run)")
+    ap.add_argument(
+        "--stop-after", type=int, default=None, help="stop after this epoch (the schedule stays --epochs')"
+    )
     ap.add_argument("--export-only", type=Path, default=None, help="export this checkpoint, train nothing")
     args = ap.parse_args(argv)
 
@@ -338,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
             torch.save(model.state_dict(), args.work / "best.pt")
         torch.save(model.state_dict(), args.work / "last.pt")
         (args.work / "history.json").write_text(json.dumps(history))
-        if args.max_steps and step >= args.max_steps:
+        if (args.max_steps and step >= args.max_steps) or epoch == args.stop_after:
             break
 
     model.load_state_dict(torch.load(args.work / "best.pt"))

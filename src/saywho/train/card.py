@@ -70,11 +70,18 @@ def render(model_dir: Path, report: dict | None, when: str) -> str:
         "## Training",
         "",
         "```",
-        TRAIN_COMMAND,
+        config.get("command", TRAIN_COMMAND),
         "```",
         "",
         f"Seed {config['seed']}, {config['epochs']} epochs, batch {config['batch']}, AdamW lr {config['lr']}",
-        "(linear warm-up 5%, linear decay), on CPU. Needs `pip install -e '.[train]'`.",
+        "(linear warm-up 5%, linear decay over all epochs), word-piece embeddings frozen, on CPU"
+        f" ({config.get('threads', 2)} torch threads). Needs `pip install -e '.[train]'`."
+        + (
+            f" Training stopped after epoch {config['stop_after']} of the {config['epochs']}-epoch schedule"
+            " (`--stop-after`): the time this session had."
+            if config.get("stop_after")
+            else ""
+        ),
         "",
         "Dev exact-span F1 per epoch (the training script's own proxy, over words):",
         "",
