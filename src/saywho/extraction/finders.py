@@ -39,6 +39,8 @@ _MAX_GAP_SOURCE = 12
 _CONTINUATION_PARAS = 2
 # A content in a sentence of its own is linked to a cue this close in its paragraph.
 _BESIDE = 6
+# A second content fragment of a cue's sentence this close to what the cue holds is the cue's.
+_TOUCH = 3
 
 
 class SpanFinder(Protocol):
@@ -101,6 +103,7 @@ def link(ctx: ArticleContext, spans: Sequence[Span]) -> list[tuple[tuple[int, in
     groups: dict[tuple[int, int] | None, tuple[list, list]] = {c: ([], []) for c in cues}
     cue_sents = {c: where.sents(c) for c in cues}
     loose: list[tuple[int, int]] = []
+    in_sentence: set[tuple[int, int]] = set()
     for role, a, b in sorted(spans, key=lambda s: s[1]):
         if role != "content":
             continue
@@ -109,6 +112,7 @@ def link(ctx: ArticleContext, spans: Sequence[Span]) -> list[tuple[tuple[int, in
         if near:
             best = min(near, key=lambda c: (_gap(c, (a, b)), c[0] > a))
             groups[best][1].append((a, b))
+            in_sentence.add((a, b))
             continue
         para = where.para(doc, a)
         beside = [c for c in cues if _gap(c, (a, b)) <= _BESIDE and where.para(doc, c[0]) == para]
@@ -143,9 +147,37 @@ def link(ctx: ArticleContext, spans: Sequence[Span]) -> list[tuple[tuple[int, in
         shared = [s for s in taken_s if cue_sents[c] & where.sents(s) and s[1] <= c[0]]
         if shared:
             groups[c][0].append(max(shared))
+    for c in cues:
+        loose.extend(_prune(doc, c, groups[c][0], groups[c][1], in_sentence))
     out: list[tuple[tuple[int, int] | None, list, list]] = [(c, g[0], g[1]) for c, g in groups.items()]
     out.extend((None, [], [c]) for c in loose)
     return out
+
+
+def _prune(
+    doc: Doc, cue: tuple[int, int], sources: list, contents: list, in_sentence: set[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Drop from ``contents`` (in place) the extra fragments of a sentence that are not this cue's.
+
+    A sentence's second content fragment belongs to the cue only when it
+    touches what the cue already holds (“…,” she said, “…”) or is a
+    quotation; otherwise it is most likely the content of a cue the tagger
+    missed, and it is returned to stand alone.
+    """
+    if len(contents) < 2:
+        return []
+    first = min(contents, key=lambda k: _gap(cue, k))
+    lo, hi = min(cue[0], first[0], *(s[0] for s in sources)), max(cue[1], first[1], *(s[1] for s in sources))
+    kept, dropped = [first], []
+    for k in sorted((k for k in contents if k != first), key=lambda k: _gap((lo, hi), k)):
+        quoted = doc[k[0]].text[:1] in _QUOTE_CHARS
+        if k not in in_sentence or _gap((lo, hi), k) <= _TOUCH or quoted:
+            kept.append(k)
+            lo, hi = min(lo, k[0]), max(hi, k[1])
+        else:
+            dropped.append(k)
+    contents[:] = sorted(kept)
+    return dropped
 
 
 def _trimmed_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
