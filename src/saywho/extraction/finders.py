@@ -180,9 +180,8 @@ def _prune(
     return dropped
 
 
-def _trimmed_chars(doc: Doc, a: int, b: int) -> tuple[int, int]:
+def _trimmed_chars(doc: Doc, text: str, a: int, b: int) -> tuple[int, int]:
     s, e = char_range(doc, a, b)
-    text = doc.text
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
@@ -213,13 +212,14 @@ class LearnedFinder:
 
     def find(self, ctx: ArticleContext) -> list[Found]:
         doc = ctx.doc
+        text = doc.text  # spaCy re-joins every token on each access: once per article
         rule_found = rules.find(ctx)
         spans, logp, pos = self.spans(ctx, rule_found)
         at = {p: k for k, p in enumerate(pos)}
         by_head = {f.head.i: f for f in rule_found if f.head is not None}
         out: list[Found] = []
         for cue, sources, contents in link(ctx, spans):
-            content = [_trimmed_chars(doc, a, b) for a, b in contents]
+            content = [_trimmed_chars(doc, text, a, b) for a, b in contents]
             source = sources[0] if sources else None
             head = doc[cue[0] : cue[1]].root if cue is not None else None
             # how sure the tagger was of the cue's words (or the content's, without a cue)
@@ -236,7 +236,7 @@ class LearnedFinder:
                     speech=head is not None
                     and head.lower_ != "according"
                     and lexicon.is_speech(lemma_key(head)),
-                    quoted=bool(content) and all(_is_quoted(doc.text, a, b) for a, b in content),
+                    quoted=bool(content) and all(_is_quoted(text, a, b) for a, b in content),
                     addressee=rule.addressee if rule is not None else None,
                 )
             )
