@@ -270,3 +270,33 @@ def test_statements_are_in_text_order_and_confidence_in_range(ex: Extractor) -> 
     found = run(ex, text)
     assert [s.speaker.name for s in found if s.speaker] == ["Jane Roe", "Tom Ash"]
     assert all(0.0 <= s.confidence <= 1.0 for s in found)
+
+
+def test_noun_cue_with_possessive_owner(ex: Extractor) -> None:
+    (st,) = run(ex, "Roe's remarks that the tax was dead drew criticism.")
+    assert st.cue is not None and st.cue.text == "'s remarks"
+    assert st.speaker is not None and st.speaker.text == "Roe"
+    assert contents(st) == ["that the tax was dead"]
+
+
+def test_verbless_colon_attribution(ex: Extractor) -> None:
+    (st,) = run(ex, "From the ministry: “The border stays open.”")
+    assert st.cue is None
+    assert st.speaker is not None and st.speaker.text == "the ministry"
+    assert contents(st) == ["“The border stays open.”"]
+
+
+def test_speaker_carried_over_to_a_cueless_quote_paragraph(ex: Extractor) -> None:
+    text = "Jane Roe said the tax was dead.\n\n“We will not change course, whatever the opposition says.”"
+    first, second = run(ex, text)
+    assert first.speaker is not None and first.speaker.name == "Jane Roe"
+    assert second.speaker is not None
+    assert (second.speaker.start, second.speaker.end, second.speaker.name) == (None, None, "Jane Roe")
+    assert second.kind == "direct"
+
+
+def test_date_after_the_addressee(ex: Extractor) -> None:
+    text = "Mayor Daniel Okafor told reporters last week he wanted the tax back on the agenda."
+    st = one(run(ex, text), "Daniel Okafor")
+    assert contents(st) == ["he wanted the tax back on the agenda"]
+    assert st.date is not None and (st.date.text, st.date.value) == ("last week", "2024-03-04")

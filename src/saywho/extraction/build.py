@@ -66,13 +66,17 @@ def statements_from_doc(
     profile: Profile | SpanFinder | None = None,
 ) -> list[Statement]:
     """Every attributed statement in a parsed article, in text order."""
-    _, found = find(doc, unnest=unnest, profile=profile)
-    text = doc.text
+    ctx, found = find(doc, unnest=unnest, profile=profile)
+    text = ctx.text
     resolver = Resolver(doc)
     out = []
+    speakers: dict[int, Speaker] = {}  # id(Found) → its speaker, for carried-over speakers
     for f in found:
         speaker = None
-        if f.source is not None:
+        if f.carried_from is not None and id(f.carried_from) in speakers:
+            prev = speakers[id(f.carried_from)]
+            speaker = Speaker(None, None, None, prev.name, prev.role, prev.org, prev.country)
+        elif f.source is not None:
             a, b = char_range(doc, *f.source)
             mention = doc[f.source[0] : f.source[1]]
             res = resolver.resolve(mention)
@@ -88,6 +92,8 @@ def statements_from_doc(
                 org=p.org_at(a) if p else None,
                 country=p.country_at(a) if p else None,
             )
+        if speaker is not None:
+            speakers[id(f)] = speaker
         cue = Span.of(text, *char_range(doc, *f.cue)) if f.cue else None
         addressee = None
         if (rng := enrich.addressee_of(doc, f)) is not None:

@@ -13,6 +13,8 @@ from saywho.extraction.quotes import Quote, find_quotes, paragraphs
 @dataclass(slots=True)
 class ArticleContext:
     doc: Doc
+    # Doc.text re-joins every token on each access: keep it once
+    text: str = ""
     quotes: list[Quote] = field(default_factory=list)
     paras: list[tuple[int, int]] = field(default_factory=list)
     _quote_starts: list[int] = field(default_factory=list)
@@ -21,9 +23,12 @@ class ArticleContext:
 
     @classmethod
     def of(cls, doc: Doc) -> ArticleContext:
-        quotes = find_quotes(doc.text)
-        paras = paragraphs(doc.text)
-        return cls(doc, quotes, paras, [q.start for q in quotes], [p[0] for p in paras], [t.idx for t in doc])
+        text = doc.text
+        quotes = find_quotes(text)
+        paras = paragraphs(text)
+        return cls(
+            doc, text, quotes, paras, [q.start for q in quotes], [p[0] for p in paras], [t.idx for t in doc]
+        )
 
     def quote_at(self, char: int) -> Quote | None:
         """The quote whose marks enclose character ``char``, if any."""
@@ -46,7 +51,7 @@ class ArticleContext:
 
     def para_of(self, char: int) -> tuple[int, int]:
         i = max(0, bisect_right(self._para_starts, char) - 1)
-        return self.paras[i] if self.paras else (0, len(self.doc.text))
+        return self.paras[i] if self.paras else (0, len(self.text))
 
     def para_index(self, char: int) -> int:
         return max(0, bisect_right(self._para_starts, char) - 1)

@@ -33,6 +33,12 @@ def frame(tok: Token, quoted: bool = False) -> str:
     deps = {c.dep_ for c in tok.children}
     if "ccomp" in deps:
         return "ccomp"
+    # "the claim that…": a noun's that-clause is its complement
+    if tok.pos_ == "NOUN" and any(
+        c.dep_ == "acl" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        for c in tok.children
+    ):
+        return "ccomp"
     if quoted:
         return "quote"
     if "xcomp" in deps:

@@ -44,7 +44,8 @@ def addressee_of(doc: Doc, f: Found) -> tuple[int, int] | None:
                 for v in venue.children:
                     if v.dep_ == "prep" and v.lower_ in ("with", "to", "on"):
                         pobj = next((g for g in v.children if g.dep_ == "pobj"), None)
-                        if pobj is not None:
+                        # "in a statement on Wednesday" is a date, "in an interview on CNN" a venue
+                        if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
                             return _np(doc, pobj)
         # "Speaking to reporters, Roe said"
         if c.dep_ == "advcl" and c.lemma_.lower() in ("speak", "talk") and c.i < head.i:
@@ -69,15 +70,16 @@ def last_medium(doc: Doc, before: int) -> str | None:
 
 def name_of_medium(doc: Doc, span: Span) -> str | None:
     """ "the paper" → the medium last named; "the daily Morning Post" → "Morning Post"."""
-    root = span.root
-    if root.pos_ == "NOUN" and root.lemma_.lower() in gazetteer.MEDIUM_NOUNS:
-        return last_medium(doc, span.start_char)
-    names = [e for e in span.ents if e.label_ in ("ORG", "WORK_OF_ART", "PRODUCT", "PERSON", "GPE")]
+    names = [e for e in span.ents if e.label_ in ("ORG", "WORK_OF_ART", "PRODUCT", "PERSON", "GPE", "NORP")]
     if names:
         return gazetteer.canonical_medium(names[-1].text)
-    # keep the proper-noun words: "the daily Morning Post" → "Morning Post"
+    # keep the proper-noun words: "the daily Morning Post" → "Morning Post", "the broadcaster RTV" → "RTV"
     proper = [t.text for t in span if t.pos_ == "PROPN"]
-    return " ".join(proper) if proper else gazetteer.canonical_medium(span.text)
+    if proper:
+        return " ".join(proper)
+    if span.root.lemma_.lower() in gazetteer.MEDIUM_NOUNS:
+        return last_medium(doc, span.start_char)  # "the paper": the medium last named
+    return gazetteer.canonical_medium(span.text)
 
 
 def name_of(doc: Doc, span: Span) -> str | None:

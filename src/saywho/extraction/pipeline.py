@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from saywho import nlp as nlp_mod
+from saywho.extraction import build
 from saywho.extraction.finders import DEFAULT_PROFILE, Profile, finder
 from saywho.records import Statement
 
@@ -55,9 +56,9 @@ class Extractor:
         self.finder = finder(self.profile)
 
     def from_doc(self, doc: Doc, published: date | str | None = None, article: str = "-") -> list[Statement]:
-        from saywho.extraction.build import statements_from_doc
-
-        return statements_from_doc(doc, published=as_date(published), article=article, profile=self.finder)
+        return build.statements_from_doc(
+            doc, published=as_date(published), article=article, profile=self.finder
+        )
 
     def __call__(self, text: str, published: date | str | None = None, article: str = "-") -> list[Statement]:
         return next(self.pipe([(text, published, article)]))

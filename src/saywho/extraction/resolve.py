@@ -175,6 +175,24 @@ class Resolver:
             if gazetteer.is_role_word(t.text) and t.i < ent.root.i and not p.titles:
                 p.titles.append((ent.start_char, " ".join(x.text for x in ent if x.i <= t.i)))
         self._apposition(p, ent)
+        self._titled_by_head(p, ent)
+
+    def _titled_by_head(self, p: Person, ent: Span) -> None:
+        """ "The harbour authority's director, Anna Berg": the name is in apposition to its title."""
+        root = ent.root
+        head = root.head
+        if root.dep_ != "appos" or head.i >= root.i or not gazetteer.is_role_word(head.text):
+            return
+        words = [t for t in head.lefts if t.dep_ in ("compound", "amod")] + [head]
+        p.titles.append((ent.start_char, " ".join(t.text for t in words)))
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+        if owner is not None:
+            phrase = self.doc[owner.left_edge.i : owner.i + 1].text
+            country = gazetteer.country_of(phrase) if owner.ent_type_ in ("GPE", "NORP") else None
+            if country:
+                p.countries.append((ent.start_char, country))
+            else:
+                p.orgs.append((ent.start_char, phrase[4:] if phrase.lower().startswith("the ") else phrase))
 
     def _apposition(self, p: Person, ent: Span) -> None:
         """ "Jane Roe, the finance minister of Ruritania," / "Roe, a spokeswoman for the ministry" """
@@ -266,8 +284,7 @@ class Resolver:
                     return Resolution(p.name, p)
             return Resolution(None)
         # a name: the proper-noun chain around the root
-        chain = [t for t in mention if t.pos_ == "PROPN" and t.head.i in {x.i for x in mention}]
-        names = [t for t in mention if t.ent_type_ == "PERSON"] or chain
+        names = [t for t in mention if t.ent_type_ == "PERSON"] or [t for t in mention if t.pos_ == "PROPN"]
         if names:
             last = names[-1]
             p = self._surname(last.text)
@@ -279,12 +296,13 @@ class Resolver:
                 or gazetteer.gender_of_title(names[0].text)
             ):
                 return Resolution(p.name, p)
-        if root.pos_ == "NOUN" and gazetteer.is_role_word(root.text):
+        if root.pos_ == "NOUN" and gazetteer.is_role_word(root.text) and root.tag_ != "NNS":
             # "the minister": the last person with that title
             for _, p, _ in reversed(self._before(root.idx)):
                 if any(root.lemma_.lower() in t.lower() for _, t in p.titles):
                     return Resolution(p.name, p)
-            return Resolution(None)
+        if not any(t.pos_ == "PROPN" for t in mention):
+            return Resolution(None)  # "a ministry official", "union leaders": described, not named
         text = mention.text
         for ent in mention.ents:
             if ent.label_ in ("ORG", "GPE", "NORP", "PERSON") and ent.root.i == root.i:

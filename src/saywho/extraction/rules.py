@@ -152,9 +152,12 @@ def subject_of(tok: Token) -> Token | None:
     """The subject of a cue, climbing through conjoined and embedded verbs that lack one."""
     seen = 0
     while seen < 6:
-        for c in tok.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c
+        subjects = [
+            c for c in tok.children if c.dep_ in ("nsubj", "csubj") and not c.is_punct and c.pos_ != "SPACE"
+        ]
+        if subjects:
+            # "the news agency Nordpress reported": two subjects side by side are one mention
+            return subjects[-1]
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         if agent is not None:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
@@ -176,6 +179,9 @@ def source_range(doc: Doc, subj: Token) -> tuple[int, int] | None:
     """The speaker mention: the subject's subtree, with a closing parenthetical comma."""
     toks = [t for t in subj.subtree]
     a, b = toks[0].i, toks[-1].i + 1
+    for sib in subj.head.children:
+        if sib.dep_ == sib.dep_ == subj.dep_ and sib.i < a and sib.right_edge.i + 1 == a and not sib.is_punct:
+            a = sib.left_edge.i
     # headers and datelines glued to a subject by the parser: keep the head's line
     for k in range(subj.i - 1, a - 1, -1):
         if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
@@ -258,8 +264,10 @@ def _content_children(tok: Token) -> list[Token]:
     for c in kids:
         if c.dep_ == "prep":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lemma_.lower() in VENUE_NOUNS:
-                continue
+            if pobj is not None and (
+                pobj.lemma_.lower() in VENUE_NOUNS or pobj.ent_type_ in ("DATE", "TIME")
+            ):
+                continue  # "in a statement", "on Wednesday": how and when, not what
             if c.lower_ not in CONTENT_PREPS and not out:
                 continue
         out.append(c)
@@ -360,7 +368,7 @@ def _not_said(toks: list[Token]) -> set[int]:
                 c.dep_ in ("prep", "npadvmod")
                 and subj is not None
                 and c.i < subj.i
-                and c.i == min(ids)
+                and c.left_edge.i == min(ids)
                 and any(x.ent_type_ in ("DATE", "TIME") for x in c.subtree)
             ):
                 out |= {x.i for x in c.subtree}
@@ -404,7 +412,7 @@ def according_to(tok: Token, exclude: set[int], ctx: ArticleContext) -> Found | 
         phrase |= {t.i for t in pobj.subtree}
     # "According to Limbaugh, “…”": the quotation right after the phrase is the content
     after = max(phrase) + 1
-    while after < len(doc) and doc[after].is_punct and not _is_quote_mark(doc[after]):
+    while after < len(doc) and doc[after].text in (",", ":", "—", "–"):
         after += 1
     q = ctx.quote_at(doc[after].idx) if after < len(doc) else None
     if q is not None and q.start == doc[after].idx:
@@ -444,7 +452,7 @@ def candidates(ctx: ArticleContext, within: tuple[int, int] | None = None) -> li
         if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "so":
             continue  # "so-called": the author's distance, not anyone's statement
         q = ctx.quote_at(tok.idx)
-        if q is not None and len(doc.text[q.start : q.end].split()) >= MIN_QUOTE_WORDS:
+        if q is not None and len(ctx.text[q.start : q.end].split()) >= MIN_QUOTE_WORDS:
             continue  # words inside a quotation are what someone said, not the author's attribution
         quotes = adjacent_quotes(tok, ctx) if tok.pos_ in ("VERB", "AUX") else []
         fr = frame(tok, bool(quotes))
@@ -499,9 +507,88 @@ def take(ctx: ArticleContext, cands: list[Candidate], used: set[int] | None = No
     return taken
 
 
+def _noun_found(
+    tok: Token, quotes: list[Quote], p: float, used: set[int], ctx: ArticleContext
+) -> Found | None:
+    """ "Roe's remarks that…", "her claim that…", "his call for a vote": a noun cue and its owner."""
+    doc = tok.doc
+    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if poss is None:
+        return None  # a noun cue without an owner is too often the author's own wording
+    src = trim(doc, poss.left_edge.i, poss.i + 1, keep_quotes=False)
+    if src is None:
+        return None
+    case = next((c for c in poss.children if c.dep_ == "case"), None)
+    cue_start = case.i if case is not None else tok.i
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("acl", "ccomp", "appos")
+            and c.i > tok.i
+            and (c.dep_ == "appos" or any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        ),
+        None,
+    )
+    cue_end = tok.i + 1
+    if clause is not None:
+        toks = list(clause.subtree)
+    else:
+        prep = next(
+            (c for c in tok.children if c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and c.i > tok.i), None
+        )
+        pobj = (
+            next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
+            if prep is not None
+            else None
+        )
+        if pobj is None:
+            return None
+        toks = list(pobj.subtree)
+        if prep is not None and prep.i == tok.i + 1:
+            cue_end = prep.i + 1
+    exclude = set(range(src[0], cue_end)) | used
+    frags = [complete_quotes(ctx, a, b) for a, b in subtree_fragments(doc, toks, exclude)]
+    if not frags:
+        return None
+    speech = lexicon.is_speech(tok.lemma_.lower()) or tok.lemma_.lower() in _SPEECH_NOUNS
+    if clause is not None and tok.lemma_.lower() in _SPEECH_NOUNS:
+        p = max(p, 0.6)  # an owner, a speech noun and a that-clause: "Roe's claim that…"
+    return Found(tok, (cue_start, cue_end), src, frags, p, speech=speech)
+
+
+_SPEECH_NOUNS = frozenset(
+    [
+        "remark",
+        "remarks",
+        "comment",
+        "statement",
+        "claim",
+        "call",
+        "warning",
+        "promise",
+        "pledge",
+        "assertion",
+        "denial",
+        "accusation",
+        "criticism",
+        "message",
+        "words",
+        "speech",
+        "announcement",
+        "testimony",
+        "argument",
+        "suggestion",
+        "insistence",
+    ]
+)
+
+
 def _verb_found(
     tok: Token, fr: str, quotes: list[Quote], p: float, used: set[int], ctx: ArticleContext
 ) -> Found | None:
+    if tok.pos_ == "NOUN":
+        return _noun_found(tok, quotes, p, used, ctx)
     doc = tok.doc
     prep = None
     if fr == "prep":
@@ -533,6 +620,7 @@ def _carry_quotes(ctx: ArticleContext, taken: list[Found]) -> None:
     the most recent direct statement in the paragraphs just before it.
     """
     claimed = {q.start for f in taken for q in ctx.quotes if any(a <= q.start < b for a, b in f.content)}
+    carried: list[Found] = []
     by_run: dict[int, Found] = {}
     for f in taken:
         for q in ctx.quotes:
@@ -545,11 +633,20 @@ def _carry_quotes(ctx: ArticleContext, taken: list[Found]) -> None:
         if owner is None:
             owner = _previous_direct(ctx, taken, q)
         if owner is None:
+            prev = _previous_speaker(ctx, taken, q)
+            if prev is not None:
+                carried.append(
+                    Found(None, None, None, [(q.start, q.end)], 0.5, quoted=True, carried_from=prev)
+                )
+                claimed.add(q.start)
             continue
         owner.content.append((q.start, q.end))
         owner.content.sort()
         by_run[q.run] = owner
         claimed.add(q.start)
+    if carried:
+        taken.extend(carried)
+        taken.sort(key=lambda f: f.content[0][0] if f.content else 0)
 
 
 def _previous_direct(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found | None:
@@ -558,7 +655,7 @@ def _previous_direct(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found
     It must open its paragraph or its sentence, be long enough to be speech,
     and follow that statement with no other statement in between.
     """
-    text = ctx.doc.text
+    text = ctx.text
     p_start, _ = ctx.para_of(q.start)
     before = text[p_start : q.start].rstrip()
     if before and before[-1] not in ".!?”\"'’":
@@ -579,27 +676,76 @@ def _previous_direct(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found
 _DASHES = "—–―-"
 
 
+def _previous_speaker(ctx: ArticleContext, taken: list[Found], q: Quote) -> Found | None:
+    """An indirect statement just before a paragraph that is one cue-less quotation.
+
+    "Roe said the tax was dead.\n\n“We will not change course.”" — the quotation
+    is most likely Roe's: her speaker is carried over, with no mention of its own.
+    """
+    text = ctx.text
+    p_start, p_end = ctx.para_of(q.start)
+    if text[p_start : q.start].strip() or text[q.end : p_end].strip() not in ("", ".", ","):
+        return None
+    if len(text[q.start : q.end].split()) < MIN_QUOTE_WORDS:
+        return None
+    para = ctx.para_index(q.start)
+    prior = [f for f in taken if f.content and max(b for _, b in f.content) <= q.start]
+    if not prior:
+        return None
+    last = max(prior, key=lambda f: max(b for _, b in f.content))
+    if last.source is None or para - ctx.para_index(max(b for _, b in last.content)) != 1:
+        return None
+    return last
+
+
 def verbless(ctx: ArticleContext, taken: list[Found]) -> list[Found]:
-    """“…” — Jane Roe: a quotation signed with a dash and a name, no cue."""
-    doc, text = ctx.doc, ctx.doc.text
+    """Quotations attributed without a cue: “…” — Jane Roe; From the ministry: “…”."""
     claimed = {a for f in taken for a, _ in f.content}
     out = []
     for q in ctx.quotes:
         if q.start in claimed or not q.closed:
             continue
-        k = q.end
-        while k < len(text) and text[k] in " \t\u00a0":
-            k += 1
-        if k >= len(text) or text[k] not in _DASHES:
-            continue
-        k += 1
-        while k < len(text) and text[k] in " \t\u00a0":
-            k += 1
-        first = ctx.token_at(k)
-        if first is None or first.idx != k or not (first.pos_ == "PROPN" or first.ent_type_ == "PERSON"):
-            continue
-        end = first.i
-        while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN" and "\n" not in doc[end].whitespace_:
-            end += 1
-        out.append(Found(None, None, (first.i, end + 1), [(q.start, q.end)], 0.8, quoted=True))
+        src = _dash_signature(ctx, q) or _colon_lead(ctx, q)
+        if src is not None:
+            out.append(Found(None, None, src, [(q.start, q.end)], 0.8, quoted=True))
     return out
+
+
+def _dash_signature(ctx: ArticleContext, q: Quote) -> tuple[int, int] | None:
+    """“…” — Jane Roe"""
+    doc, text = ctx.doc, ctx.text
+    k = q.end
+    while k < len(text) and text[k] in " \t\u00a0":
+        k += 1
+    if k >= len(text) or text[k] not in _DASHES:
+        return None
+    k += 1
+    while k < len(text) and text[k] in " \t\u00a0":
+        k += 1
+    first = ctx.token_at(k)
+    if first is None or first.idx != k or not (first.pos_ == "PROPN" or first.ent_type_ == "PERSON"):
+        return None
+    end = first.i
+    while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN" and "\n" not in doc[end].whitespace_:
+        end += 1
+    return first.i, end + 1
+
+
+def _colon_lead(ctx: ArticleContext, q: Quote) -> tuple[int, int] | None:
+    """From the ministry: “…” / Roe: “…” — a short name or noun phrase, a colon, a quotation."""
+    text = ctx.text
+    p_start, _ = ctx.para_of(q.start)
+    lead = text[p_start : q.start].rstrip()
+    if not lead.endswith(":"):
+        return None
+    # the lead is the paragraph's start or the sentence's
+    cut = max(lead.rfind(". ", 0, len(lead) - 1), lead.rfind("? ", 0, len(lead) - 1))
+    start = p_start + (cut + 2 if cut >= 0 else 0)
+    toks = [t for t in ctx.tokens_between(start, p_start + len(lead) - 1) if not t.is_space]
+    if toks and toks[0].lower_ == "from":
+        toks = toks[1:]
+    if not toks or len(toks) > 8 or not any(t.pos_ in ("PROPN", "NOUN") for t in toks):
+        return None
+    if any(t.pos_ in ("VERB", "AUX") for t in toks):
+        return None  # "He said:" is a cue the verb rules handle
+    return toks[0].i, toks[-1].i + 1

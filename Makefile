@@ -1,0 +1,54 @@
+# saywho: `make demo` and `make test` are all a new user needs (Python >= 3.11).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Reference data lives beside the project, never inside it (see ../shared/data/README.md).
+DATA ?= ../shared/data
+POLNEAR ?= $(DATA)/polnear/dev/text
+BENCH_ARGS ?=
+PUBLISHED ?= 2024-03-08
+
+.PHONY: help venv demo test lint format bench eval clean
+
+help:
+	@echo "make demo    set up .venv and run saywho on examples/"
+	@echo "make test    set up .venv, lint (ruff) and run the tests"
+	@echo "make lint    ruff check and ruff format --check"
+	@echo "make format  ruff format and ruff check --fix"
+	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
+	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
+	@echo "make clean   remove .venv, caches and build output"
+
+venv: $(STAMP)
+
+# Re-installs only when pyproject.toml changes (or .venv is gone).
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "saywho needs Python >= 3.11, found " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+demo: venv
+	$(BIN)/saywho extract examples/ --published $(PUBLISHED)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: venv
+	$(BIN)/python bench/bench_extract.py $(POLNEAR) $(BENCH_ARGS)
+
+eval: venv
+	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
