@@ -212,7 +212,7 @@ class LearnedFinder:
 
     def find(self, ctx: ArticleContext) -> list[Found]:
         doc = ctx.doc
-        text = doc.text  # spaCy re-joins every token on each access: once per article
+        text = ctx.text
         rule_found = rules.find(ctx)
         spans, logp, pos = self.spans(ctx, rule_found)
         at = {p: k for k, p in enumerate(pos)}
