@@ -282,9 +282,9 @@ def eval_polnear(
     else:
         console = Console()
         console.print(
-            f"PolNeAR {split} ({profile.value}): {report.articles} articles, "
+            f"PolNeAR {split}: {report.articles} articles, "
             f"{report.gold_attributions} gold attributions, "
-            f"{report.predicted_attributions} predicted",
+            f"{report.predicted_attributions} predicted (profile {profile.value})",
             highlight=False,
         )
         console.print(report_table(report))
