@@ -66,6 +66,14 @@ def runner(mode: str):  # -> Callable[[list[str]], None]
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux keeps ru_maxrss across exec (a child would
+    report its parent's peak), so VmHWM from /proc is read where there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 

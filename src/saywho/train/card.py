@@ -2,7 +2,7 @@
 
     python -m saywho.train.card src/saywho/models/attribution --metrics dev.json
 
-``dev.json`` is ``python -m saywho.eval.polnear ../shared/data/polnear --json``
+``dev.json`` is ``saywho eval polnear ../shared/data/polnear --profile accurate --format json``
 output for the exported model. ``tests/test_model_card.py`` checks the hashes.
 """
 
@@ -18,7 +18,7 @@ SHIPPED = ("tagger.onnx", "tokenizer.json", "config.json")
 TRAIN_COMMAND = (
     "python -m saywho.train.attribution ../shared/data/polnear --out src/saywho/models/attribution"
 )
-EVAL_COMMAND = "python -m saywho.eval.polnear ../shared/data/polnear --split dev --profile accurate --json"
+EVAL_COMMAND = "saywho eval polnear ../shared/data/polnear --split dev --profile accurate --format json"
 
 
 def sha256(path: Path) -> str:

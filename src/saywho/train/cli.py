@@ -32,12 +32,17 @@ def attribution(
     epochs: Annotated[int, typer.Option(min=1)] = 4,
     seed: Annotated[int, typer.Option()] = 13,
     threads: Annotated[int, typer.Option(min=1, help="torch threads")] = 2,
+    stop_after: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this epoch; the schedule stays --epochs'.")
+    ] = None,
 ) -> None:
     """Train the attribution tagger on train, choose the epoch on dev, export ONNX (int8)."""
     from saywho.train import attribution as training
 
     argv = [str(polnear), "--work", str(work), "--epochs", str(epochs), "--seed", str(seed)]
     argv += ["--threads", str(threads), "--out", str(out or training.DEFAULT_OUT)]
+    if stop_after is not None:
+        argv += ["--stop-after", str(stop_after)]
     training.main(argv)
 
 
