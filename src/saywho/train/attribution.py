@@ -279,6 +279,11 @@ def main(argv: list[str] | None = None) -> None:
         "--stop-after", type=int, default=None, help="stop after this epoch (the schedule stays --epochs')"
     )
     ap.add_argument("--export-only", type=Path, default=None, help="export this checkpoint, train nothing")
+    ap.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue after the last finished epoch in WORK (same shuffles and schedule)",
+    )
     args = ap.parse_args(argv)
 
     import torch
@@ -320,10 +325,25 @@ def main(argv: list[str] | None = None) -> None:
     )
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
     rng = random.Random(args.seed)
-    best, history, step = -1.0, [], 0
+    best, history, step, done = -1.0, [], 0, 0
+    if args.resume and (args.work / "last.pt").exists():
+        # Replays the seeded shuffles and the schedule up to the last finished epoch. What a checkpoint
+        # from before --resume existed lacks is AdamW's moments (WORK/opt.pt): they restart from zero.
+        history = json.loads((args.work / "history.json").read_text())
+        done = len(history)
+        model.load_state_dict(torch.load(args.work / "last.pt"))
+        if (args.work / "opt.pt").exists():
+            opt.load_state_dict(torch.load(args.work / "opt.pt"))
+        best = max(sum(h[k] for k in ("source", "cue", "content")) / 300 for h in history)
+        for _ in range(done * steps_per_epoch):
+            sched.step()
+        step = done * steps_per_epoch
+        print(f"resuming after epoch {done} (step {step}), best mean dev F1 {100 * best:.2f}", flush=True)
     for epoch in range(1, args.epochs + 1):
         order = list(range(len(data)))
         rng.shuffle(order)
+        if epoch <= done:
+            continue
         t_epoch, running = time.time(), 0.0
         for k in range(0, len(order), args.batch):
             ids, feats, mask, labels = collate([data[i] for i in order[k : k + args.batch]])
@@ -354,6 +374,7 @@ def main(argv: list[str] | None = None) -> None:
             best = mean
             torch.save(model.state_dict(), args.work / "best.pt")
         torch.save(model.state_dict(), args.work / "last.pt")
+        torch.save(opt.state_dict(), args.work / "opt.pt")
         (args.work / "history.json").write_text(json.dumps(history))
         if (args.max_steps and step >= args.max_steps) or epoch == args.stop_after:
             break
