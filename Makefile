@@ -10,7 +10,11 @@ POLNEAR_TRAIN ?= $(DATA)/polnear/train/text
 BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
 
-.PHONY: help venv demo test test-pg lint format bench bench-store eval clean
+# Training the attribution tagger: its own venv with the train extra (torch==2.13.0, CPU).
+TRAIN_VENV ?= .venv-train
+TRAIN_ARGS ?= --epochs 4 --stop-after 3
+
+.PHONY: help venv demo test test-pg lint format bench bench-store bench-profiles eval train clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
@@ -21,6 +25,8 @@ help:
 	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
 	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
+	@echo "make bench-profiles  bare spaCy vs extract --profile fast|accurate, one core"
+	@echo "make train   train the attribution tagger on PolNeAR train (CPU, hours; never in CI)"
 	@echo "make clean   remove .venv, caches and build output"
 
 venv: $(STAMP)
@@ -63,6 +69,14 @@ bench-store: venv
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev
 
+bench-profiles: venv
+	$(BIN)/python bench/bench_profiles.py $(POLNEAR) $(BENCH_ARGS)
+
+train:
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[train,dev]'
+	$(TRAIN_VENV)/bin/python -m saywho.train.attribution $(DATA)/polnear --out src/saywho/models/attribution $(TRAIN_ARGS)
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TRAIN_VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
