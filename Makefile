@@ -6,18 +6,27 @@ STAMP := $(VENV)/.installed
 # Reference data lives beside the project, never inside it (see ../shared/data/README.md).
 DATA ?= ../shared/data
 POLNEAR ?= $(DATA)/polnear/dev/text
+POLNEAR_TRAIN ?= $(DATA)/polnear/train/text
 BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
 
-.PHONY: help venv demo test lint format bench eval clean
+# Training the attribution tagger: its own venv with the train extra (torch==2.13.0, CPU).
+TRAIN_VENV ?= .venv-train
+TRAIN_ARGS ?= --epochs 4 --stop-after 3
+
+.PHONY: help venv demo test test-pg lint format bench bench-store bench-profiles eval train clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
-	@echo "make test    set up .venv, lint (ruff) and run the tests"
+	@echo "make test    set up .venv, lint (ruff) and run the tests (starting a local PostgreSQL when it can)"
+	@echo "make test-pg the same with a local PostgreSQL started by .ci/postgres.sh (as CI does)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
+	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
+	@echo "make bench-profiles  bare spaCy vs extract --profile fast|accurate, one core"
+	@echo "make train   train the attribution tagger on PolNeAR train (CPU, hours; never in CI)"
 	@echo "make clean   remove .venv, caches and build output"
 
 venv: $(STAMP)
@@ -42,15 +51,34 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The PostgreSQL half of the store tests needs a server: .ci/postgres.sh starts a throw-away one on
+# loopback (installing Debian's package when it can); without one those tests are skipped, saying so.
 test: lint
-	$(BIN)/python -m pytest
+	@url="$${SAYWHO_TEST_PG:-$$(bash .ci/postgres.sh 2>/dev/null || true)}"; \
+	if [ -z "$$url" ]; then echo "make test: no PostgreSQL here (needs root and apt-get); its tests are skipped, CI runs them"; fi; \
+	SAYWHO_TEST_PG="$$url" $(BIN)/python -m pytest
+
+test-pg:
+	SAYWHO_TEST_PG="$$(bash .ci/postgres.sh)" SAYWHO_REQUIRE_PG=1 $(MAKE) test
 
 bench: venv
 	$(BIN)/python bench/bench_extract.py $(POLNEAR) $(BENCH_ARGS)
 
+bench-store: venv
+	nice $(BIN)/python bench/bench_store.py ingest $(POLNEAR_TRAIN) --limit 300 $(BENCH_ARGS)
+	nice $(BIN)/python bench/bench_store.py query --statements 1000000 $(BENCH_ARGS)
+
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev
 
+bench-profiles: venv
+	$(BIN)/python bench/bench_profiles.py $(POLNEAR) $(BENCH_ARGS)
+
+train:
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[train,dev]'
+	$(TRAIN_VENV)/bin/python -m saywho.train.attribution $(DATA)/polnear --out src/saywho/models/attribution $(TRAIN_ARGS)
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TRAIN_VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

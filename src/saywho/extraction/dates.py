@@ -508,7 +508,9 @@ def _right_after(span: Span, cue: Token, content: list[tuple[int, int]]) -> bool
     if not starts or span.start <= cue.i:
         return False
     gap = doc[cue.i + 1 : span.start]
-    if any(t.lower_ not in _GAP_WORDS and not t.is_punct for t in gap):
+    # "told reporters last week he…": the addressee may stand between
+    addressee = {t.i for c in cue.children if c.dep_ in ("dobj", "dative") for t in c.subtree}
+    if any(t.lower_ not in _GAP_WORDS and not t.is_punct and t.i not in addressee for t in gap):
         return False
     # nothing but a comma between the date and where the content starts
     first = min(starts)
