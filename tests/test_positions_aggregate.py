@@ -153,3 +153,10 @@ def test_positions_are_ordered_support_oppose_open_neutral() -> None:
         item("D", "support", "d", "2024-03-01", "d"),
     ]
     assert [p.actor for p in build_positions("t", items)] == ["D", "C", "B", "A"]
+
+
+def test_a_quote_is_the_same_quote_whatever_else_its_statement_holds() -> None:
+    assert quote_key("“A tax would save our farms,” she said") == quote_key("“A tax would save our farms,”")
+    both = quote_key("“A tax would save our farms,” Koss's statement")
+    assert both == quote_key("A tax would SAVE our farms")
+    assert quote_key("rejected the tax") != quote_key("backed the tax")

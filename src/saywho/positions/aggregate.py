@@ -47,10 +47,21 @@ class Classified:
     url: str | None = None
     outlet: str | None = None
     order: int = 0  # position in the article (ties on the same date)
+    words: str | None = None  # the words said, when not ``text``: what makes two reports one statement
+
+
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»")
 
 
 def quote_key(text: str) -> str:
-    """The words of a quote, for spotting the same quote in several outlets."""
+    """The words of a quote, for spotting the same quote in several outlets.
+
+    When the text holds quotation marks, the words inside them: "“X,” she said" and "“X,” the
+    minister's plan" are the same quote.
+    """
+    inside = [next(g for g in m.groups() if g) for m in _QUOTED.finditer(text)]
+    if inside:
+        text = " ".join(inside)
     t = unicodedata.normalize("NFKC", text).lower()
     t = re.sub(r"[^\w\s]", " ", t)
     return " ".join(t.split())
@@ -92,7 +103,7 @@ def _distinct(items: list[Classified]) -> list[Classified]:
     """One item per (actor, date, words): the most confident copy, the earliest article on ties."""
     best: dict[tuple[str, str | None, str], Classified] = {}
     for c in sorted(items, key=_sort_key):
-        k = (c.actor, c.date, quote_key(c.text))
+        k = (c.actor, c.date, quote_key(c.words or c.text))
         if k not in best or c.stance.confidence > best[k].stance.confidence:
             best[k] = c
     return sorted(best.values(), key=_sort_key)

@@ -53,14 +53,29 @@ class StatementRecord:
         )
 
 
+def _kept_spans(st: Statement, article_text: str | None) -> list[Span]:
+    """The content spans that belong with the cue: with the article text, those in the cue's paragraph
+    (a content fragment linked across a line break is another statement's, not this one's)."""
+    content = sorted(st.content, key=lambda s: s.start)
+    if article_text is None or not content:
+        return content
+    anchor = st.cue.start if st.cue is not None else content[0].start
+    a = article_text.rfind("\n", 0, anchor) + 1
+    b = article_text.find("\n", anchor)
+    b = len(article_text) if b < 0 else b
+    kept = [s for s in content if s.start >= a and s.end <= b]
+    return kept or content[:1]
+
+
 def statement_text(st: Statement, article_text: str | None = None) -> str:
     """What the stance is read from: the cue and the content in article order.
 
-    With the article text, the exact stretch from the first to the last of them,
-    and for a position without speech ("distanced themselves ...") up to the end
-    of its sentence, where the object often is.
+    With the article text, the exact stretch from the first to the last of them
+    (within the cue's paragraph), and for a position without speech
+    ("distanced themselves ...") up to the end of its sentence, where the
+    object often is.
     """
-    spans = list(st.content) + ([st.cue] if st.cue else [])
+    spans = _kept_spans(st, article_text) + ([st.cue] if st.cue else [])
     if not spans:
         return ""
     spans.sort(key=lambda s: s.start)
@@ -76,10 +91,21 @@ def statement_text(st: Statement, article_text: str | None = None) -> str:
     return out
 
 
+def statement_start(st: Statement, article_text: str | None = None) -> int:
+    """Where :func:`statement_text` starts in the article (its offsets are relative to this)."""
+    spans = _kept_spans(st, article_text) + ([st.cue] if st.cue else [])
+    return min((s.start for s in spans), default=0)
+
+
+def quoted_words(st: Statement, article_text: str | None = None) -> str:
+    """The words said (the content within the cue's paragraph): the same quote in several outlets."""
+    return " ".join(s.text for s in _kept_spans(st, article_text))
+
+
 def evidence_text(st: Statement, article_text: str | None = None) -> str:
     """The words shown for a statement: a quotation itself, else its cue and content ("rejected the tax")."""
     if st.kind == "direct" or st.cue is None:
-        return st.content_text
+        return quoted_words(st, article_text) or st.content_text
     return statement_text(st, article_text)
 
 
@@ -101,7 +127,9 @@ def statement_date(rec: StatementRecord) -> str | None:
 
 # --- positions without speech the extractor does not report ----------------------------------------------
 
-_ACTOR = r"(?P<actor>(?:[Tt]he\s+)?(?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’-]*)"
+# capitalised words on one line; a word may end in a full stop only as an initial ("J. Roe"), so a
+# name never starts in the sentence before ("... on Monday. The Traders' Association ...")
+_ACTOR = r"(?P<actor>(?:[Tt]he[ \t]+)?(?:(?:[A-Z]\.|[A-Z][\w'’-]*)[ \t]+){0,4}[A-Z][\w'’-]*)"
 _ACTIONS = re.compile(
     _ACTOR + r"\s+(?:(?:has|have|had|also|then|narrowly|unanimously)\s+)*"
     r"(?P<cue>voted\s+(?:for|against|in\s+favou?r\s+of)|distanced\s+(?:themselves|himself|herself|itself|ourselves)\s+from)"
@@ -186,6 +214,7 @@ def classify_records(
                 actor=actor,
                 stance=s,
                 text=evidence_text(rec.statement, rec.article_text),
+                words=quoted_words(rec.statement, rec.article_text) or None,
                 date=statement_date(rec),
                 article=rec.statement.article,
                 url=rec.url,
