@@ -48,6 +48,10 @@ class Classified:
     outlet: str | None = None
     order: int = 0  # position in the article (ties on the same date)
     words: str | None = None  # the words said, when not ``text``: what makes two reports one statement
+    relevance: float | None = None  # cosine similarity to the proposition, when embeddings were used
+    keyword: str | None = None  # the keyword or subject phrase that made it relevant, if any
+    key: int | None = None  # the caller's id for the statement (the database's statements.id)
+    offset: int = 0  # where the classified text starts in the article (the stance evidence is a span of it)
 
 
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»")
@@ -138,17 +142,26 @@ def resolve_relative(items: list[Classified]) -> list[Classified]:
         if s.relative_to is None:
             out.append(c)
             continue
-        other = _match_actor(s.relative_to, list(by_actor))
-        theirs = _stance_at(by_actor[other], c.date) if other and other != c.actor else None
-        if theirs is None:
+        label = relative_label(c, by_actor)
+        if label is None:
             continue  # Z took no position on this topic: the distancing is about something else
-        label: StanceLabel
-        if s.relation == "same" or theirs in ("open", "neutral"):
-            label = theirs if s.relation == "same" else "neutral"
-        else:
-            label = "oppose" if theirs == "support" else "support"
         out.append(replace(c, stance=replace(s, label=label)))
     return out
+
+
+def relative_label(c: Classified, by_actor: dict[str, list[Classified]]) -> StanceLabel | None:
+    """The stance of ``c`` ("distanced themselves from Z's statement") given every actor's direct
+    statements in date order; None when Z took no position (then it says nothing about the topic)."""
+    s = c.stance
+    if s.relative_to is None:
+        return s.label
+    other = _match_actor(s.relative_to, list(by_actor))
+    theirs = _stance_at(by_actor[other], c.date) if other and other != c.actor else None
+    if theirs is None:
+        return None
+    if s.relation == "same" or theirs in ("open", "neutral"):
+        return theirs if s.relation == "same" else "neutral"
+    return "oppose" if theirs == "support" else "support"
 
 
 def build_positions(

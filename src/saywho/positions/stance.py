@@ -23,6 +23,7 @@ supports it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -540,6 +541,15 @@ def load_model(path: str | None = None) -> StanceModel | None:
         return StanceModel(path or MODEL_DIR)
     except ModelMissing:
         return None
+
+
+@lru_cache(maxsize=2)
+def model_version(path: str | None = None) -> str | None:
+    """``stance-`` and the first 12 hex digits of the shipped model's sha256 (None without a model)."""
+    f = Path(path or MODEL_DIR) / "stance.onnx"
+    if not f.exists():
+        return None
+    return "stance-" + hashlib.sha256(f.read_bytes()).hexdigest()[:12]
 
 
 # --- the classifier --------------------------------------------------------------------------------------

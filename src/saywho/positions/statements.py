@@ -10,7 +10,7 @@ will provide the same records.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as Date
 from itertools import pairwise
@@ -164,6 +164,19 @@ def find_actions(text: str, article: str, statements: Iterable[Statement] = ()) 
     return out
 
 
+class WithActions:
+    """An extractor whose statements include the positions taken without speech (:func:`find_actions`):
+    what ``saywho ingest`` stores, so that "The Liberals voted for the tax" is a position in the corpus."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def pipe(self, items: Iterable[tuple[str, Any, str]]) -> Iterator[list[Statement]]:
+        items = list(items)
+        for (text, _published, article), found in zip(items, self.inner.pipe(items), strict=False):
+            yield [*found, *find_actions(text, article, found)]
+
+
 # --- classification --------------------------------------------------------------------------------------
 
 _ANAPHOR = re.compile(rf"\b{ANAPHOR}\b", re.I)
@@ -174,6 +187,7 @@ def classify_records(
     topic: Topic,
     relevance: RelevanceModel,
     use_model: bool = True,
+    keys: list[int] | None = None,
 ) -> list[Classified]:
     """The statements about ``topic``, each with its actor, date and stance.
 
@@ -181,8 +195,10 @@ def classify_records(
     about the topic when the statement before it in the same article is and
     it refers back with "it", "this", "such a tax", "the plan" ...
     """
-    keep = [(r, actor_of(r.statement)) for r in records]
-    keep = [(r, a) for r, a in keep if a]
+    ids = keys if keys is not None else [None] * len(records)
+    both = [(r, actor_of(r.statement), k) for r, k in zip(records, ids, strict=True)]
+    keep = [(r, a) for r, a, _ in both if a]
+    kept_keys = [k for _, a, k in both if a]
     texts = [statement_text(r.statement, r.article_text) for r, _ in keep]
     rel = relevance.score(texts, topic)
     relevant = [x.relevant for x in rel]
@@ -214,12 +230,16 @@ def classify_records(
                 actor=actor,
                 stance=s,
                 text=evidence_text(rec.statement, rec.article_text),
-                words=quoted_words(rec.statement, rec.article_text) or None,
                 date=statement_date(rec),
                 article=rec.statement.article,
                 url=rec.url,
                 outlet=rec.outlet,
                 order=_start(rec.statement),
+                words=quoted_words(rec.statement, rec.article_text) or None,
+                relevance=rel[i].similarity,
+                keyword=rel[i].keyword,
+                key=kept_keys[i],
+                offset=statement_start(rec.statement, rec.article_text),
             )
         )
     return out
