@@ -1,22 +1,23 @@
 """``saywho stance``, ``saywho positions`` and ``saywho topic``: where actors stand on propositions.
 
-``register(app)`` adds them to the main typer app. Until the corpus database
-exists, statements come from a jsonl file (``saywho extract -f jsonl``,
-optionally with ``published``/``outlet``/``url`` per line) or from articles
-given as jsonl (``{"id", "text", "published", "outlet", "url"}``), and topics
-from a TOML/YAML file. Each source is one function here, so the database can
-replace it.
+``register(app)`` adds them to the main typer app. Statements come from the
+corpus database (``--db``; topics stored there apply to every stored
+statement, see :mod:`saywho.positions.store`), from a jsonl file
+(``saywho extract -f jsonl``, optionally with ``published``/``outlet``/``url``
+per line) or from articles given as jsonl (``{"id", "text", "published",
+"outlet", "url"}``); topics from the database or a TOML/YAML file.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich import box
@@ -30,7 +31,9 @@ from saywho.positions.stance import classify_many, load_model
 from saywho.positions.statements import StatementRecord, classify_records, find_actions
 from saywho.records import Position, Topic
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_DB = 0, 1, 2, 4
+DB_ENV = "SAYWHO_DB"
+TOPIC_EXIT_CODES = "Exit codes: 0 done; 1 unreadable input; 2 usage error; 4 the database cannot be opened."
 DEFAULT_TOPICS = Path("topics.toml")
 READ_BATCH = 256  # lines classified per model call in `saywho stance`
 
@@ -120,8 +123,54 @@ def stance(
 # --- topics ----------------------------------------------------------------------------------------------
 
 TopicsFile = Annotated[
-    Path, typer.Option("--file", "-t", help="The topic file (TOML or YAML).", dir_okay=False)
+    Path | None,
+    typer.Option(
+        "--file", "-t", help="The topic file (TOML or YAML) [default: topics.toml].", dir_okay=False
+    ),
 ]
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="The corpus database (a file path or postgresql://…): topics stored there apply to every "
+        "stored statement [default: $SAYWHO_DB when set and no --file is given].",
+        show_default=False,
+    ),
+]
+
+
+def _db_target(db: str | None, file: Path | None) -> str | None:
+    """The database a topic command works on, or None for the topic file."""
+    if db is not None:
+        if file is not None:
+            raise typer.BadParameter("give --db or --file, not both", param_hint="--db")
+        return db
+    return os.environ.get(DB_ENV) or None if file is None else None
+
+
+def _open_db(db: str, create: bool) -> Any:
+    from saywho.store import DatabaseError, open_db
+
+    try:
+        return open_db(db, create=create)
+    except DatabaseError as exc:
+        raise _fail(str(exc), EXIT_DB) from None
+
+
+def _progress_line(p: Any) -> None:
+    print(
+        f"saywho: {p.topic}: {p.articles:,} articles, {p.statements:,} statements read, {p.about:,} about it",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def update_topics(database: Any, only: list[Any] | None = None, *, rules_only: bool = False) -> list[Any]:
+    """Bring the stored stances of every topic (or ``only``) up to date; progress on stderr."""
+    from saywho.positions import store as pstore
+
+    done = pstore.bring_up_to_date(database, only, use_model=not rules_only, on_progress=_progress_line)
+    return [p for p in done if p.articles]
 
 
 def read_topics(path: Path) -> list[Topic]:
@@ -147,7 +196,27 @@ def _toml(topics: list[Topic]) -> str:
     return "\n".join(parts)
 
 
-@topic_app.command("add")
+def _store_topics(db: str, new: list[Topic], rules_only: bool) -> None:
+    from saywho.positions import store as pstore
+
+    database = _open_db(db, create=True)
+    try:
+        added = []
+        for topic in new:
+            try:
+                added.append(pstore.add_topic(database, topic))
+            except pstore.TopicExists:
+                raise _fail(
+                    f"{database.url}: a topic named {topic.name!r} exists; choose another --name", EXIT_USAGE
+                ) from None
+            print(f"added {topic.name}: {topic.proposition}")
+        for p in update_topics(database, added, rules_only=rules_only):
+            print(f"{p.topic}: {p.about:,} of {p.statements:,} stored statements are about it")
+    finally:
+        database.dispose()
+
+
+@topic_app.command("add", epilog=TOPIC_EXIT_CODES)
 def topic_add(
     proposition: Annotated[
         str, typer.Argument(help="The proposition, e.g. 'A new border tax should be introduced'.")
@@ -159,26 +228,73 @@ def topic_add(
     name: Annotated[
         str | None, typer.Option(help="A short name (default: from the proposition's words).")
     ] = None,
-    file: TopicsFile = DEFAULT_TOPICS,
+    file: TopicsFile = None,
+    db: DbOption = None,
+    rules_only: RulesOnly = False,
 ) -> None:
-    """Add a topic to the topic file (TOML). It applies to every statement, old and new."""
-    if file.suffix.lower() != ".toml":
-        raise typer.BadParameter("topics are added to a .toml file", param_hint="--file")
-    existing = read_topics(file)
+    """Add a topic. It applies to every statement, old and new.
+
+    With --db (or $SAYWHO_DB) the topic is stored in the corpus database and every stored statement is
+    read for it at once (saywho ingest reads new ones); otherwise it is added to the topic file.
+    """
     try:
         topic = topics_mod.make_topic(proposition, keywords or (), name)
     except topics_mod.TopicError as exc:
         raise typer.BadParameter(str(exc), param_hint="PROPOSITION") from None
+    target = _db_target(db, file)
+    if target is not None:
+        _store_topics(target, [topic], rules_only)
+        return
+    path = file or DEFAULT_TOPICS
+    if path.suffix.lower() != ".toml":
+        raise typer.BadParameter("topics are added to a .toml file", param_hint="--file")
+    existing = read_topics(path)
     if topics_mod.find_topic(existing, topic.name):
-        raise _fail(f"{file}: a topic named {topic.name!r} exists; choose another --name", EXIT_USAGE)
-    file.write_text(_toml([*existing, topic]), encoding="utf-8")
+        raise _fail(f"{path}: a topic named {topic.name!r} exists; choose another --name", EXIT_USAGE)
+    path.write_text(_toml([*existing, topic]), encoding="utf-8")
     print(f"added {topic.name}: {topic.proposition}")
 
 
-@topic_app.command("list")
-def topic_list(file: TopicsFile = DEFAULT_TOPICS) -> None:
-    """List the topics of the topic file."""
-    for t in read_topics(file):
+@topic_app.command("import", epilog=TOPIC_EXIT_CODES)
+def topic_import(
+    source: Annotated[Path, typer.Argument(help="A topic file (TOML or YAML).", exists=True, dir_okay=False)],
+    db: DbOption = None,
+    rules_only: RulesOnly = False,
+) -> None:
+    """Store the topics of a TOML/YAML file in the corpus database and read every stored statement for
+    them (topics whose name is stored already are left as they are)."""
+    target = db or os.environ.get(DB_ENV)
+    if not target:
+        raise typer.BadParameter("give --db (or set $SAYWHO_DB)", param_hint="--db")
+    from saywho.positions import store as pstore
+
+    wanted = read_topics(source)
+    database = _open_db(target, create=True)
+    try:
+        stored = {t.topic.name for t in pstore.list_topics(database)}
+    finally:
+        database.dispose()
+    for t in wanted:
+        if t.name in stored:
+            print(f"kept {t.name}: stored already")
+    _store_topics(target, [t for t in wanted if t.name not in stored], rules_only)
+
+
+@topic_app.command("list", epilog=TOPIC_EXIT_CODES)
+def topic_list(file: TopicsFile = None, db: DbOption = None) -> None:
+    """List the topics: NAME, PROPOSITION and [keywords], tab-separated."""
+    target = _db_target(db, file)
+    if target is not None:
+        from saywho.positions import store as pstore
+
+        database = _open_db(target, create=False)
+        try:
+            found = [t.topic for t in pstore.list_topics(database)]
+        finally:
+            database.dispose()
+    else:
+        found = read_topics(file or DEFAULT_TOPICS)
+    for t in found:
         kws = f"  [{', '.join(t.keywords)}]" if t.keywords else ""
         print(f"{t.name}\t{t.proposition}{kws}")
 
@@ -258,7 +374,9 @@ def positions_table(topic: Topic, positions: list[Position], width: int) -> Tabl
 
 
 def positions(
-    topic: Annotated[str, typer.Argument(help="A topic's name in the topic file, or a proposition.")],
+    topic: Annotated[
+        str, typer.Argument(help="A topic's name (in the database or the topic file), or a proposition.")
+    ],
     input: Annotated[
         Path | None,
         typer.Option(
@@ -279,7 +397,8 @@ def positions(
             dir_okay=False,
         ),
     ] = None,
-    file: TopicsFile = DEFAULT_TOPICS,
+    file: TopicsFile = None,
+    db: DbOption = None,
     keywords: Annotated[
         list[str] | None, typer.Option("--keywords", "-k", help="Keywords, when TOPIC is a proposition.")
     ] = None,
@@ -294,25 +413,41 @@ def positions(
     ] = False,
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline for --articles.")] = None,
 ) -> None:
-    """Where each actor stands on TOPIC: stance, distinct statements, first/last dates, evidence, changes."""
+    """Where each actor stands on TOPIC: stance, distinct statements, first/last dates, evidence, changes.
+
+    Statements come from the corpus database (--db, or $SAYWHO_DB when neither --input nor --articles is
+    given; the topic must be stored there: saywho topic add --db), from --input or from --articles.
+    """
     since, until = _iso(since), _iso(until)
-    if (input is None) == (articles is None):
+    if input is not None and articles is not None:
+        raise typer.BadParameter("give one of --input, --articles or --db", param_hint="--input")
+    target = (
+        db if db is not None else (os.environ.get(DB_ENV) if input is None and articles is None else None)
+    )
+    if (input is not None or articles is not None) and db is not None:
+        raise typer.BadParameter("give one of --input, --articles or --db", param_hint="--db")
+    if input is None and articles is None and not target:
         raise typer.BadParameter(
-            "give exactly one of --input (statements) or --articles", param_hint="--input"
+            "give one of --input (statements), --articles or --db (the corpus database)", param_hint="--input"
         )
-    t = topics_mod.find_topic(read_topics(file), topic)
-    if t is None:
-        if len(topic.split()) < 3:
-            raise _fail(
-                f"no topic named {topic!r} in {file}; give its proposition in full instead", EXIT_USAGE
-            )
-        t = topics_mod.make_topic(topic, keywords or ())
-    elif keywords:
-        t = Topic(t.name, t.proposition, [*t.keywords, *keywords])
-    records = records_from_statements(input) if input else records_from_articles(articles, model)  # type: ignore[arg-type]
-    rel = RelevanceModel(use_embeddings=False if no_embeddings else None)
-    items = classify_records(records, t, rel, use_model=not rules_only)
-    result = build_positions(t.name, items, since, until)
+    if target:
+        t, result = _positions_from_db(target, topic, since, until, rules_only)
+    else:
+        t = topics_mod.find_topic(read_topics(file or DEFAULT_TOPICS), topic)
+        if t is None:
+            if len(topic.split()) < 3:
+                raise _fail(
+                    f"no topic named {topic!r} in {file or DEFAULT_TOPICS}; give its proposition in full "
+                    "instead",
+                    EXIT_USAGE,
+                )
+            t = topics_mod.make_topic(topic, keywords or ())
+        elif keywords:
+            t = Topic(t.name, t.proposition, [*t.keywords, *keywords])
+        records = records_from_statements(input) if input else records_from_articles(articles, model)  # type: ignore[arg-type]
+        rel = RelevanceModel(use_embeddings=False if no_embeddings else None)
+        items = classify_records(records, t, rel, use_model=not rules_only)
+        result = build_positions(t.name, items, since, until)
     if fmt is PosFormat.jsonl:
         for p in result:
             sys.stdout.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
@@ -320,6 +455,26 @@ def positions(
         console = Console(soft_wrap=False)
         console.print(positions_table(t, result, console.width), highlight=False)
     raise typer.Exit(EXIT_OK)
+
+
+def _positions_from_db(
+    db: str, key: str, since: str | None, until: str | None, rules_only: bool
+) -> tuple[Topic, list[Position]]:
+    from saywho.positions import store as pstore
+
+    database = _open_db(db, create=False)
+    try:
+        st = pstore.find_topic(database, key)
+        if st is None:
+            raise _fail(
+                f"{database.url}: no topic {key!r} stored; add it first: saywho topic add PROPOSITION "
+                "--name NAME --db …",
+                EXIT_USAGE,
+            )
+        update_topics(database, [st], rules_only=rules_only)  # what was ingested since
+        return st.topic, pstore.positions(database, st, since, until)
+    finally:
+        database.dispose()
 
 
 def register(app: typer.Typer) -> None:
