@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         "seconds_per_1000": {k: None if v is None else round(v, 3) for k, v in figures.items()},
         "model": model is not None,
         "embeddings": emb is not None,
+        "date": date.today().isoformat(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],  # 1, 5, 15 min, at the end of the run
+        "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
