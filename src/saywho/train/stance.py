@@ -372,6 +372,24 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
     return out
 
 
+def score_shipped(data: Path, model_dir: Path, seed: int) -> dict:
+    """Macro-F1 of the shipped ONNX model on the zero-shot dev split (onnxruntime, no torch)."""
+    from saywho.positions.stance import StanceModel
+
+    rows = read_rows(data / "vast.csv", "vast") + read_rows(data / "semeval2016.csv", "semeval")
+    _, dev = split(rows, seed)
+    model = StanceModel(model_dir)
+    by_target: dict[str, list[int]] = {}
+    for i, r in enumerate(dev):
+        by_target.setdefault(r.target, []).append(i)
+    pred = [0] * len(dev)
+    for target, idx in by_target.items():
+        for i, k in zip(idx, model.probs(target, [dev[i].text for i in idx]).argmax(1), strict=True):
+            pred[i] = int(k)
+    f1, per, cm = macro_f1([r.label for r in dev], pred)
+    return {"macro_f1": round(f1, 4), "f1": [round(x, 4) for x in per], "confusion": cm, "rows": len(dev)}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -388,6 +406,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--card", action="store_true", help="only write MODEL_CARD.md for the model in --out")
     ap.add_argument("--gwsd", type=Path, help="with --card: bench/eval_gwsd.py --json output for the card")
     ap.add_argument("--date", default=None, help="with --card: the date written on it (default: today)")
+    ap.add_argument(
+        "--score-shipped", action="store_true", help="only score the ONNX model in --out on the dev split"
+    )
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (to time a run)")
     args = ap.parse_args(argv)
     if args.card:
@@ -398,7 +419,10 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     if args.data is None:
-        ap.error("the data folder is needed to train or export")
+        ap.error("the data folder is needed to train, export or score")
+    if args.score_shipped:
+        print(json.dumps(score_shipped(args.data, args.out, args.seed)))
+        return
     import torch
     from tokenizers import Tokenizer
 
