@@ -107,6 +107,21 @@ def test_a_reextracted_article_is_read_again_without_duplicates(db: Database) ->
     assert {r.statement_id for r in after} <= ids
 
 
+def test_concurrent_readers_store_each_stance_once(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    for i in range(12):
+        text = f"Finance Minister Jane Roe rejected the border tax in round {i} of the talks."
+        store_article(db, article(f"r{i}", text), [said(text, "rejected the border tax", "Jane Roe")])
+    pstore.add_topic(db, TAX)
+    with ThreadPoolExecutor(4) as pool:  # four ingests bringing the topic up to date at once
+        done = list(pool.map(lambda _: read(db), range(4)))
+    assert sum(p.articles for (p,) in done) >= 12  # every article read, some by more than one
+    got = rows(db)
+    assert len(got) == 12 and {r.label for r in got} == {"oppose"}
+    assert read(db)[0].articles == 0
+
+
 def test_positions_from_the_database_resolve_distancing_and_dates(db: Database) -> None:
     store_roe_and_koss(db)
     store_article(

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from saywho.positions.aggregate import Classified, build_positions, relative_label
 from saywho.positions.relevance import RelevanceModel
@@ -34,6 +34,8 @@ from saywho.store.db import Database
 from saywho.store.schema import actors, articles, stances, statements, topic_articles, topics
 
 CHUNK = 64  # articles read per transaction
+RETRIES = 3
+LOCK_KEY = 7216541  # pg_advisory_xact_lock(LOCK_KEY, topic id)
 
 
 class TopicExists(ValueError):
@@ -174,8 +176,29 @@ def _read_chunk(
     items = classify_records(recs, st.topic, rel, use_model=use_model, keys=keys) if recs else []
     version = model_version() if use_model else None
     rows = [_row(c, st.id, version) for c in items if c.key is not None]
+    for attempt in range(1, RETRIES + 1):
+        try:
+            _write_chunk(db, st, arts, rows)
+            break
+        except IntegrityError:
+            # a statement removed by a re-extraction committed in between: try again on what is there
+            if attempt == RETRIES:
+                raise
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in ("40P01", "40001") or attempt == RETRIES:
+                raise
+    p.articles += len(arts)
+    p.statements += len(recs)
+    p.about += len(rows)
+
+
+def _write_chunk(db: Database, st: StoredTopic, arts: list[Any], rows: list[dict[str, Any]]) -> None:
     ids = [a.id for a in arts]
     with db.writer.begin() as conn:
+        if db.dialect == "postgresql":
+            # one writer per topic at a time (two ingests side by side): the second waits, then replaces
+            # what the first wrote instead of colliding with it (SQLite's writers take turns already)
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k, :t)"), {"k": LOCK_KEY, "t": st.id})
         conn.execute(
             delete(stances).where(
                 stances.c.topic_id == st.id,
@@ -184,6 +207,10 @@ def _read_chunk(
                 ),
             )
         )
+        # an article re-extracted since it was read has new statements: it stays due, and its old
+        # statements' rows are not written
+        alive = set(conn.execute(select(statements.c.id).where(statements.c.article_id.in_(ids))).scalars())
+        rows = [r for r in rows if r["statement_id"] in alive]
         if rows:
             conn.execute(insert(stances), rows)
         conn.execute(
@@ -195,9 +222,6 @@ def _read_chunk(
             insert(topic_articles),
             [{"topic_id": st.id, "article_id": a.id, "extracted_at": a.extracted_at} for a in arts],
         )
-    p.articles += len(arts)
-    p.statements += len(recs)
-    p.about += len(rows)
 
 
 def bring_up_to_date(
