@@ -13,7 +13,11 @@ times, and the median reported as seconds per 1,000 statements:
 * ``stance_rules``: the stance rules alone, on every statement;
 * ``stance_model``: rules, then the learned model on every statement the rules leave;
 * ``chain``: what ``saywho positions`` does after extraction: relevance with
-  embeddings, stance (rules + model) on the relevant statements, aggregation.
+  embeddings, stance (rules + model) on the relevant statements, aggregation;
+* with ``--db URL`` (an empty database), ``database``: a new topic reading every
+  stored statement (``saywho topic add --db``: reading statements back,
+  relevance, stance, writing the rows), on copies of the articles stored
+  until there are ``--statements`` statements.
 
 Models are loaded before timing. onnxruntime uses one thread (``SAYWHO_THREADS``).
 """
@@ -35,8 +39,20 @@ TOPIC = "A new border tax should be introduced"
 
 
 def load_statements(path: Path | None) -> list:
+    from saywho.positions.statements import StatementRecord
+
+    out = []
+    for art, sts in load_articles(path):
+        for st in sts:
+            meta = (art.get("published"), art.get("outlet"), art.get("url"))
+            out.append(StatementRecord(st, *meta, article_text=art["text"]))
+    return out
+
+
+def load_articles(path: Path | None) -> list:
+    """(article, statements) pairs: the extractor's statements plus positions without speech."""
     from saywho.extraction import Extractor
-    from saywho.positions.statements import StatementRecord, find_actions
+    from saywho.positions.statements import find_actions
 
     arts = []
     if path is not None:
@@ -47,12 +63,47 @@ def load_statements(path: Path | None) -> list:
         for f in sorted((ROOT / "examples").glob("*.txt")):
             arts.append({"id": f.stem, "text": f.read_text(encoding="utf-8"), "published": "2024-03-08"})
     ex = Extractor()
-    out = []
-    for art, sts in zip(arts, ex.pipe([(a["text"], a.get("published"), a["id"]) for a in arts]), strict=True):
-        for st in [*sts, *find_actions(art["text"], art["id"], sts)]:
-            meta = (art.get("published"), art.get("outlet"), art.get("url"))
-            out.append(StatementRecord(st, *meta, article_text=art["text"]))
-    return out
+    items = [(a["text"], a.get("published"), a["id"]) for a in arts]
+    return [
+        (art, [*sts, *find_actions(art["text"], art["id"], sts)])
+        for art, sts in zip(arts, ex.pipe(items), strict=True)
+    ]
+
+
+def database_stage(url: str, path: Path | None, n: int, repeat: int, relevance: object) -> dict:
+    """Seconds per 1,000 stored statements for a new topic to read a database (saywho topic add --db):
+    copies of the articles (each made distinct by a line at its end) are stored until there are at
+    least ``n`` statements, then a new topic is added and brought up to date, ``repeat`` times."""
+    from saywho.positions import store as pstore
+    from saywho.positions.topics import make_topic
+    from saywho.records import Article
+    from saywho.store import open_db
+    from saywho.store.write import store_article
+
+    pairs = load_articles(path)
+    db = open_db(url)
+    try:
+        stored, copy = 0, 0
+        while stored < n:
+            for art, sts in pairs:
+                pub = art.get("published")
+                a = Article(
+                    id=f"{art['id']}-{copy}",
+                    text=f"{art['text']}\n\n[copy {copy}]",
+                    outlet=art.get("outlet"),
+                    published=date.fromisoformat(pub[:10]) if pub else None,
+                )
+                stored += store_article(db, a, sts).statements
+            copy += 1
+        runs = []
+        for i in range(repeat):
+            st = pstore.add_topic(db, make_topic(TOPIC, name=f"bench-{i}-{time.time_ns()}"))
+            t0 = time.perf_counter()
+            pstore.bring_up_to_date(db, [st], relevance=relevance)  # type: ignore[arg-type]
+            runs.append(time.perf_counter() - t0)
+        return {"statements": stored, "seconds_per_1000": round(statistics.median(runs) * 1000 / stored, 3)}
+    finally:
+        db.dispose()
 
 
 def timed(fn, repeat: int) -> float:
@@ -70,6 +121,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--statements", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--db",
+        help="also time a new topic reading this (empty) corpus database: an SQLite path or postgresql://…",
+    )
     args = ap.parse_args(argv)
 
     from saywho.positions import embed
@@ -111,6 +166,11 @@ def main(argv: list[str] | None = None) -> None:
         "statements": len(recs),
         "distinct_statements": len(base),
         "seconds_per_1000": {k: None if v is None else round(v, 3) for k, v in figures.items()},
+        "database": (
+            database_stage(args.db, args.articles, args.statements, args.repeat, emb or kw)
+            if args.db
+            else None
+        ),
         "model": model is not None,
         "embeddings": emb is not None,
         "date": date.today().isoformat(),

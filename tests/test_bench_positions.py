@@ -59,8 +59,11 @@ def test_gwsd_runs_saywho_stance_on_a_tsv(tmp_path: Path, capsys: pytest.Capture
 def test_bench_positions_reports_seconds_per_thousand(tmp_path: Path) -> None:
     bench = load("bench_positions")
     out = tmp_path / "b.json"
-    bench.main(["--statements", "40", "--repeat", "1", "--json", str(out)])
+    db = tmp_path / "bench.db"
+    bench.main(["--statements", "40", "--repeat", "1", "--json", str(out), "--db", str(db)])
     r = json.loads(out.read_text(encoding="utf-8"))
     assert r["statements"] == 40 and r["distinct_statements"] > 20
+    assert r["database"]["statements"] >= 40 and r["database"]["seconds_per_1000"] > 0
+    assert len(r["load_average"]) == 3 and r["date"]
     for k in ("relevance_keywords", "stance_rules", "stance_model", "chain"):
         assert r["seconds_per_1000"][k] > 0
