@@ -261,8 +261,10 @@ def topic_import(
     db: DbOption = None,
     rules_only: RulesOnly = False,
 ) -> None:
-    """Store the topics of a TOML/YAML file in the corpus database and read every stored statement for
-    them (topics whose name is stored already are left as they are)."""
+    """Store the topics of a TOML/YAML file in the corpus database; every stored statement is read for them.
+
+    A topic whose name is stored already is left as it is.
+    """
     target = db or os.environ.get(DB_ENV)
     if not target:
         raise typer.BadParameter("give --db (or set $SAYWHO_DB)", param_hint="--db")
@@ -282,7 +284,7 @@ def topic_import(
 
 @topic_app.command("list", epilog=TOPIC_EXIT_CODES)
 def topic_list(file: TopicsFile = None, db: DbOption = None) -> None:
-    """List the topics: NAME, PROPOSITION and [keywords], tab-separated."""
+    """List the topics: name, tab, proposition, then its keywords in brackets."""
     target = _db_target(db, file)
     if target is not None:
         from saywho.positions import store as pstore
