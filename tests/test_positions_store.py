@@ -154,6 +154,13 @@ def test_the_columns_the_web_app_reads_and_the_labels_allowed(db: Database) -> N
     with db.engine.connect() as conn:
         sid = conn.execute(select(statements.c.id).limit(1)).scalar_one()
         assert conn.execute(select(topics.c.name)).scalars().all() == ["border-tax"]
+    with db.engine.begin() as conn:  # what the web app's tests write: the minimal columns alone
+        tid = conn.execute(
+            insert(topics).values(name="t2", proposition="X should pass").returning(topics.c.id)
+        )
+        conn.execute(
+            insert(stances).values(statement_id=sid, topic_id=tid.scalar_one(), label="open", confidence=1)
+        )
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.execute(
             insert(stances).values(statement_id=sid, topic_id=st.id, label="maybe", confidence=1, method="x")

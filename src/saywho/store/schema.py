@@ -233,7 +233,8 @@ topics = Table(
     Column("name", Text, nullable=False, unique=True),  # the short handle ("border-tax")
     Column("proposition", Text, nullable=False),
     Column("keywords", Text, nullable=False, server_default=text("'[]'")),  # a JSON list of strings
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    # defaults for the columns the web app does not write (it inserts id, name, proposition in its tests)
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("CURRENT_TIMESTAMP")),
 )
 
 STANCE_LABELS = ("support", "oppose", "open", "neutral")
@@ -252,7 +253,7 @@ stances = Table(
     Column("words", Text),  # what a position shows for the statement (the quote, or cue and content)
     Column("relevance", Float),  # cosine similarity to the proposition (NULL without embeddings)
     Column("keyword", Text),  # the keyword or subject phrase found, if any
-    Column("method", String(8), nullable=False),  # rule | model | none
+    Column("method", String(8), nullable=False, server_default=text("'none'")),  # rule | model | none
     Column("model", String(40)),  # the stance model's version when it decided
     # "distanced themselves from Z's statement": the label is Z's stance turned round (or kept), resolved
     # against the topic's stored statements each time the topic is brought up to date.

@@ -23,7 +23,12 @@ def upgrade() -> None:
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("proposition", sa.Text, nullable=False),
         sa.Column("keywords", sa.Text, nullable=False, server_default=sa.text("'[]'")),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.text("CURRENT_TIMESTAMP"),
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_topics"),
         sa.UniqueConstraint("name", name="uq_topics_name"),
     )
@@ -39,7 +44,7 @@ def upgrade() -> None:
         sa.Column("words", sa.Text),
         sa.Column("relevance", sa.Float),
         sa.Column("keyword", sa.Text),
-        sa.Column("method", sa.String(8), nullable=False),
+        sa.Column("method", sa.String(8), nullable=False, server_default=sa.text("'none'")),
         sa.Column("model", sa.String(40)),
         sa.Column("relative_to", sa.Text),
         sa.Column("relation", sa.String(8)),
