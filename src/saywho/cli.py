@@ -295,6 +295,11 @@ def eval_polnear(
 # The corpus commands (ingest, quotes, actors, actor, articles, export, merge, split, failures).
 corpus_cli.register(app)
 
+# Positions (issue 5): saywho stance, saywho positions, saywho topic.
+from saywho.positions.cli import register as _register_positions  # noqa: E402
+
+_register_positions(app)
+
 
 def main() -> None:
     app()  # click turns a broken pipe (saywho extract ... | head) into a quiet exit
