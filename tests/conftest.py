@@ -32,7 +32,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def quote_finder(monkeypatch: pytest.MonkeyPatch) -> QuoteFinder:
     finder = QuoteFinder()
-    monkeypatch.setattr(cli, "load_extractor", lambda model: finder)
+    monkeypatch.setattr(cli, "load_extractor", lambda model, profile=None: finder)
     return finder
 
 

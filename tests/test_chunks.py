@@ -36,7 +36,9 @@ def test_chunks_cut_at_paragraph_breaks() -> None:
         assert text[start - 1 : start + 1] == "\n\n"
 
 
-def cues_as_statements(doc: Doc, published: object = None, article: str = "-") -> list[Statement]:
+def cues_as_statements(
+    doc: Doc, published: object = None, article: str = "-", **_: object
+) -> list[Statement]:
     """A stand-in rule: every "said"/"told" is a cue, the token before it the speaker."""
     out = []
     for tok in doc:

@@ -320,7 +320,7 @@ class GoldEcho(QuoteFinder):
 def test_eval_polnear_scores_per_role(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("saywho.cli.load_extractor", lambda model: GoldEcho())
+    monkeypatch.setattr("saywho.cli.load_extractor", lambda model, profile=None: GoldEcho())
     root = polnear_folder(tmp_path)
     result = runner.invoke(app, ["eval", "polnear", str(root), "--format", "json", "--limit", "1"])
     assert result.exit_code == 0, result.stderr

@@ -11,7 +11,9 @@ PUBLISHED = "2024-03-13"  # a Wednesday
 
 @pytest.fixture(scope="module")
 def ex() -> Extractor:
-    return Extractor()
+    # These tests pin down the rules construction by construction: the "fast"
+    # profile. The learned profile has its own tests (test_learned.py).
+    return Extractor(profile="fast")
 
 
 def run(ex: Extractor, text: str) -> list[Statement]:
@@ -298,3 +300,15 @@ def test_date_after_the_addressee(ex: Extractor) -> None:
     st = one(run(ex, text), "Daniel Okafor")
     assert contents(st) == ["he wanted the tax back on the agenda"]
     assert st.date is not None and (st.date.text, st.date.value) == ("last week", "2024-03-04")
+
+
+def test_a_persons_spokesman_has_no_organisation_named_after_them(ex: Extractor) -> None:
+    text = "Jane Roe left early. Roe's spokesman, Piotr Vance, said the minister was unwell."
+    st = one(run(ex, text), "Piotr Vance")
+    assert st.speaker is not None and st.speaker.role == "spokesman" and st.speaker.org is None
+
+
+def test_lowercase_or_verb_words_are_not_names(ex: Extractor) -> None:
+    text = "Injecting Clinton into the race, Hillary Clinton said the campaign would go on."
+    found = run(ex, text)
+    assert [s.speaker.name for s in found if s.speaker] == ["Hillary Clinton"]

@@ -232,8 +232,11 @@ def test_positions_by_actor_or_topic(client: TestClient, corpus: ws.Corpus) -> N
     assert client.get("/api/positions").status_code == 422
 
 
-def test_without_topic_tables_the_api_says_none(db: Database) -> None:
+@pytest.mark.parametrize("tables", ["empty", "absent"])
+def test_without_topics_the_api_says_none(db: Database, tables: str) -> None:
     ws.build(db, topics=False)
+    if tables == "absent":  # a database opened without migrating to 0002 (an older one, read as is)
+        ws.drop_topic_tables(db)
     with make_client(db) as c:
         assert c.get("/api/topics").json()["total"] == 0
         assert c.get("/api/topics/1").status_code == 404
@@ -428,3 +431,25 @@ def test_topic_figures_are_cached_until_a_write(client: TestClient, db: Database
     client.get(url)
     data.set_stances(db, corpus.topic, [(smith, "open", 0.7)])
     assert {p["actor"]["id"]: p["stance"] for p in client.get(url).json()["items"]}[corpus.smith] == "open"
+
+
+def test_a_posted_article_is_read_for_every_topic(db: Database, corpus: ws.Corpus) -> None:
+    """As ``saywho ingest``: the new statements are read for each stored topic (the real relevance
+    and stance code), and the topic's figures show them at once."""
+    app = create_app(Settings(token=ws.TOKEN), db=db, make_extractor=lambda: ws.NamedQuoteFinder("Jane Roe"))
+    with TestClient(app) as client:
+        before = client.get(f"/api/topics/{corpus.topic}/positions").json()
+        assert before["items"][0]["actor"]["id"] == corpus.roe and before["items"][0]["stance"] == "oppose"
+        text = "“Ruritania must introduce the border tax this year,” she said. “The dockers deserve a rest.”"
+        r = client.post("/api/articles", json={"text": text, "published": "2024-04-03"}, headers=AUTH)
+        assert r.status_code == 201, r.text
+        tax, dock = client.get(r.json()["api"]).json()["statement_list"]
+        about = client.get("/api/statements", params={"topic": corpus.topic}).json()
+        assert about["total"] == 6 and about["items"][0]["id"] == tax["id"]  # the newest, and only it
+        evidence = client.get(f"/api/topics/{corpus.topic}/evidence").json()["items"][0]
+        assert evidence["statement_id"] == tax["id"] and evidence["stance"] == "support"
+        after = client.get(f"/api/topics/{corpus.topic}/positions").json()["items"][0]
+        assert (after["actor"]["id"], after["stance"], after["changes"]) == (corpus.roe, "support", 2)
+        other = client.get("/api/statements", params={"topic": corpus.empty_topic}).json()
+        assert tax["id"] not in {s["id"] for s in other["items"]}
+        assert dock["id"] not in {s["id"] for s in about["items"]}

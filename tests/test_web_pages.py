@@ -181,13 +181,17 @@ def test_search_page_filters(client: TestClient, corpus: ws.Corpus) -> None:
     assert "topic" in Page(client.get("/search?topic=abc").text).all_text
 
 
-def test_pages_without_topic_tables(tmp_path: Path) -> None:
+@pytest.mark.parametrize("tables", ["empty", "absent"])
+def test_pages_without_topics(tmp_path: Path, tables: str) -> None:
     database = open_db(str(tmp_path / "bare.db"))
     corpus = ws.build(database, topics=False)
+    if tables == "absent":
+        ws.drop_topic_tables(database)
     with TestClient(create_app(Settings(), db=database)) as c:
         assert "No topics are stored in this database" in c.get("/topics").text
         assert "No stance on any topic stored" in c.get(f"/actors/{corpus.roe}").text
         assert c.get("/topics/1").status_code == 404
+        assert c.get("/search?topic=1").status_code == 200
     database.dispose()
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from saywho.records import Article, DateRef, Mention, Relay, Span, Speaker, Statement
 from saywho.store import Database
-from saywho.store.schema import statements
+from saywho.store.schema import articles, statements, topic_articles
 from saywho.store.write import store_batch
 from saywho.web import data
 
@@ -192,7 +193,7 @@ class Corpus:
 
 
 def build(db: Database, *, topics: bool = True) -> Corpus:
-    """Store the corpus in ``db``; with ``topics``, the topic relations and their stances too."""
+    """Store the corpus in ``db``; with ``topics``, two topics and the stances of its statements too."""
     corpus = Corpus()
     batch = [_a1(), _a2(), _a3(), _hostile()]
     stored = store_batch(db, batch, source_kind="test")
@@ -211,10 +212,21 @@ def build(db: Database, *, topics: bool = True) -> Corpus:
     corpus.mallory = actor_of[corpus.statements["evil"][0]]
     assert len({corpus.roe, corpus.smith, corpus.mallory}) == 3
     if topics:
-        data.create_relations(db)
         corpus.topic = data.add_topic(db, "border-tax", "Ruritania should introduce a border tax")
         corpus.empty_topic = data.add_topic(db, "dock-strike", "The Valmont dockers should strike")
         s = corpus.statements
+        # Every article counts as read for both topics (as the positions code records it), so that a
+        # later read (an article posted to the app) reads only what is new and keeps these stances.
+        with db.writer.begin() as conn:
+            read = select(articles.c.id, articles.c.extracted_at)
+            conn.execute(
+                insert(topic_articles),
+                [
+                    {"topic_id": t, "article_id": a.id, "extracted_at": a.extracted_at}
+                    for t in (corpus.topic, corpus.empty_topic)
+                    for a in conn.execute(read)
+                ],
+            )
         data.set_stances(
             db,
             corpus.topic,
@@ -227,3 +239,35 @@ def build(db: Database, *, topics: bool = True) -> Corpus:
             ],
         )
     return corpus
+
+
+def drop_topic_tables(db: Database) -> None:
+    """Remove the positions tables, as in a database not migrated to 0002."""
+    from sqlalchemy import text
+
+    with db.writer.begin() as conn:
+        for table in ("topic_articles", "stances", "topics"):
+            conn.execute(text(f"DROP TABLE {table}"))
+
+
+class NamedQuoteFinder:
+    """A stand-in extractor: every quoted passage is a direct statement by ``name`` (the positions code
+    reads only statements with a speaker)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def pipe(self, items: Any) -> Any:
+        import re
+
+        for text, _published, label in items:
+            yield [
+                Statement(
+                    article=label,
+                    kind="direct",
+                    content=[Span(m.start(), m.end(), m.group(0))],
+                    speaker=Speaker(None, None, None, name=self.name),
+                    confidence=0.9,
+                )
+                for m in re.finditer(r"“[^”]*”", text)
+            ]

@@ -1,5 +1,5 @@
-"""The ``saywho`` command: ``saywho extract``, ``saywho eval polnear``, ``saywho --version``; the corpus
-commands (``saywho ingest``, ``quotes``, …) live in :mod:`saywho.corpus_cli`.
+"""The ``saywho`` command: ``saywho extract``, ``saywho eval polnear``, ``saywho train``, ``--version``; the
+corpus commands (``saywho ingest``, ``quotes``, …) live in :mod:`saywho.corpus_cli`.
 
 Thin functions: reading is :mod:`saywho.textio`, batching :mod:`saywho.batch`,
 showing :mod:`saywho.render`.
@@ -23,9 +23,12 @@ from saywho.batch import Item, extract_each
 from saywho.eval.brat import GoldArticle, read_split
 from saywho.eval.polnear import evaluate
 from saywho.extraction import Extractor
+from saywho.extraction.finders import DEFAULT_PROFILE
+from saywho.extraction.tagger import ModelMissing
 from saywho.nlp import MODEL_ENV, ModelNotFound
 from saywho.records import Statement
 from saywho.render import progress, report_table, statement_table, write_jsonl
+from saywho.train.cli import app as train_app
 from saywho.web import cli as web_cli
 
 EXIT_OK = 0
@@ -49,6 +52,7 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score saywho against annotated reference data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
 
 
 class Format(StrEnum):
@@ -70,10 +74,13 @@ def complain(label: str, reason: str) -> None:
     print(f"saywho: {_one_line(label)}: {_one_line(reason)}", file=sys.stderr, flush=True)
 
 
-def load_extractor(model: str | None) -> Extractor:
-    """The extractor for a run (tests replace this); exits 3 without a spaCy pipeline."""
+def load_extractor(model: str | None, profile: str | None = None) -> Extractor:
+    """The extractor for a run (tests replace this); exits 3 without a spaCy pipeline or tagger."""
     try:
-        return Extractor(model=model)
+        return Extractor(model=model, profile=profile)  # type: ignore[arg-type]
+    except ModelMissing as exc:
+        print(f"saywho: {_one_line(str(exc))} (use --profile fast for the rules alone)", file=sys.stderr)
+        raise typer.Exit(EXIT_MODEL) from None
     except ModelNotFound as exc:
         first = str(exc).strip().splitlines()[0].rstrip(":")  # spaCy's own errors run over several lines
         print(f"saywho: {first}", file=sys.stderr)
@@ -113,6 +120,21 @@ ModelOption = Annotated[
 ]
 
 
+class ProfileName(StrEnum):
+    fast = "fast"
+    accurate = "accurate"
+
+
+DEFAULT_PROFILE_NAME = ProfileName(DEFAULT_PROFILE)
+ProfileOption = Annotated[
+    ProfileName,
+    typer.Option(
+        "--profile",
+        help="Span finder: accurate (the learned attribution tagger) or fast (the rules alone).",
+    ),
+]
+
+
 @app.callback()
 def root(
     version: Annotated[
@@ -146,6 +168,7 @@ def extract(
         typer.Option("--format", "-f", help="table for people, jsonl (one statement per line) for programs."),
     ] = Format.table,
     model: ModelOption = None,
+    profile: ProfileOption = DEFAULT_PROFILE_NAME,
     encoding: Annotated[
         str, typer.Option(help="Encoding of the input files.", callback=_encoding)
     ] = textio.DEFAULT_ENCODING,
@@ -167,7 +190,7 @@ def extract(
     if paths.count(textio.STDIN) > 1:
         raise typer.BadParameter("- (standard input) can be given only once", param_hint="PATH")
 
-    extractor = load_extractor(model)
+    extractor = load_extractor(model, profile.value)
     failed = 0
     labels: list[str] = []
     items: list[Item] = []
@@ -220,6 +243,7 @@ def eval_polnear(
     limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N articles.")] = None,
     fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="table or json.")] = EvalFormat.table,
     model: ModelOption = None,
+    profile: ProfileOption = DEFAULT_PROFILE_NAME,
 ) -> None:
     """Score saywho against PolNeAR's attributions: precision, recall and F1 per role."""
     if split == "test":
@@ -237,7 +261,7 @@ def eval_polnear(
         complain(str(root), str(exc))
         raise typer.Exit(EXIT_INPUT) from None
     articles = articles[:limit] if limit else articles
-    extractor = load_extractor(model)
+    extractor = load_extractor(model, profile.value)
     failed = 0
 
     def run(golds: Sequence[GoldArticle]) -> Iterator[list[Statement]]:
@@ -255,12 +279,14 @@ def eval_polnear(
 
     report = evaluate(articles, run)
     if fmt is EvalFormat.json:
-        print(json.dumps({"dataset": "polnear", "split": split, **report.to_dict()}, indent=2))
+        out = {"dataset": "polnear", "split": split, "profile": profile.value, **report.to_dict()}
+        print(json.dumps(out, indent=2))
     else:
         console = Console()
         console.print(
-            f"PolNeAR {split}: {report.articles} articles, {report.gold_attributions} gold attributions, "
-            f"{report.predicted_attributions} predicted",
+            f"PolNeAR {split}: {report.articles} articles, "
+            f"{report.gold_attributions} gold attributions, "
+            f"{report.predicted_attributions} predicted (profile {profile.value})",
             highlight=False,
         )
         console.print(report_table(report))
@@ -270,6 +296,11 @@ def eval_polnear(
 # The corpus commands (ingest, quotes, actors, actor, articles, export, merge, split, failures).
 corpus_cli.register(app)
 web_cli.register(app)
+
+# Positions (issue 5): saywho stance, saywho positions, saywho topic.
+from saywho.positions.cli import register as _register_positions  # noqa: E402
+
+_register_positions(app)
 
 
 def main() -> None:

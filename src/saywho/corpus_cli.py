@@ -198,9 +198,12 @@ def ingest(
             f"{s.reprocessed:,} re-extracted · {s.failed:,} failed · {s.statements:,} statements",
         )
 
+    from saywho.positions.statements import WithActions
+
     run = Ingest(
         database,
-        lambda: _extractor(model),
+        # positions taken without speech ("voted for the tax") are stored as statements too (issue 5)
+        lambda: WithActions(_extractor(model)),
         options=options,
         extract=extract,
         reprocess=reprocess,
@@ -216,6 +219,10 @@ def ingest(
                 summary = run.run(given)
         else:
             summary = run.run(given)
+        # every stored topic reads the new statements (and any an interrupted run left unread)
+        from saywho.positions.cli import update_topics
+
+        read = update_topics(database)
     finally:
         database.dispose()
     print(
@@ -223,6 +230,8 @@ def ingest(
         f"{summary.reprocessed:,} re-extracted, {summary.failed:,} failed; "
         f"{summary.statements:,} statements stored in {database.url}"
     )
+    for p in read:
+        print(f"topic {p.topic}: {p.articles:,} articles read, {p.about:,} statements about it")
     raise typer.Exit(EXIT_INPUT if summary.failed else EXIT_OK)
 
 

@@ -200,3 +200,130 @@ class Article:
         d = asdict(self)
         d["published"] = self.published.isoformat() if self.published else None
         return d
+
+
+# --- Positions: topics, stances and where each actor stands (issue 5) ---
+
+StanceLabel = Literal["support", "oppose", "open", "neutral"]
+STANCE_LABELS: tuple[StanceLabel, ...] = ("support", "oppose", "open", "neutral")
+
+
+@dataclass(slots=True)
+class Topic:
+    """A question users track, written as a proposition one can support or oppose.
+
+    ``name`` is the short handle (``border-tax``); ``keywords`` are extra words or
+    phrases that mark a statement as being about it (matched case-insensitively).
+    """
+
+    name: str
+    proposition: str
+    keywords: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "proposition": self.proposition, "keywords": list(self.keywords)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Topic:
+        return cls(str(d["name"]), str(d["proposition"]), [str(k) for k in d.get("keywords") or []])
+
+
+@dataclass(frozen=True, slots=True)
+class Stance:
+    """Where one text stands toward a proposition.
+
+    ``evidence`` is a span of the *classified text* (for a statement: of its
+    content text) that carries the position. ``method`` says what decided it:
+    ``rule`` (a construction such as "did not rule out X"), ``model`` (the
+    learned classifier) or ``none``. A text that takes a position relative to
+    someone else ("distanced themselves from Z's statement") has ``relative_to``
+    Z's name and ``relation`` ``opposite`` or ``same``; its ``label`` is then
+    ``neutral`` until the aggregation resolves it against Z's position.
+    """
+
+    label: StanceLabel
+    confidence: float
+    evidence: Span | None = None
+    method: str = "none"
+    relative_to: str | None = None
+    relation: Literal["opposite", "same"] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "label": self.label,
+            "confidence": round(float(self.confidence), 3),
+            "evidence": self.evidence.to_dict() if self.evidence else None,
+            "method": self.method,
+        }
+        if self.relative_to is not None:
+            d["relative_to"] = self.relative_to
+            d["relation"] = self.relation
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A quote behind a position, and where it was published."""
+
+    text: str
+    stance: StanceLabel
+    confidence: float
+    date: str | None
+    article: str
+    url: str | None = None
+    outlet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["confidence"] = round(float(self.confidence), 3)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class StanceChange:
+    """An actor's stance moved from one label to another on ``date``."""
+
+    date: str | None
+    before: StanceLabel
+    after: StanceLabel
+    evidence: str
+    article: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "from": self.before,
+            "to": self.after,
+            "evidence": self.evidence,
+            "article": self.article,
+        }
+
+
+@dataclass(slots=True)
+class Position:
+    """Where one actor stands on one topic, and how that has changed.
+
+    ``statements`` counts distinct statements: the same words by the same
+    speaker on the same date count once however many outlets carried them.
+    """
+
+    topic: str
+    actor: str
+    stance: StanceLabel
+    statements: int
+    first: str | None
+    last: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+    changes: list[StanceChange] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "actor": self.actor,
+            "stance": self.stance,
+            "statements": self.statements,
+            "first": self.first,
+            "last": self.last,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "changes": [c.to_dict() for c in self.changes],
+        }

@@ -163,3 +163,42 @@ def evaluate(
     for gold, statements in zip(articles, extract(articles), strict=True):
         score_article(report, gold, statements)
     return report
+
+
+def evaluate_profile(
+    root: str, split: str = "dev", profile: str | None = None, model: str | None = None
+) -> Report:
+    """Score the extractor with span finder ``profile`` on a PolNeAR split (never "test")."""
+    from saywho.eval.brat import read_split
+    from saywho.extraction.pipeline import Extractor
+
+    if split == "test":
+        raise ValueError("the PolNeAR test split is held out")
+    extractor = Extractor(model=model, profile=profile)  # type: ignore[arg-type]
+    arts = read_split(root, split)
+    return evaluate(arts, lambda xs: extractor.pipe([(a.text, a.published, a.name) for a in xs]))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m saywho.eval.polnear PATH [--split dev] [--profile accurate|fast] [--json]``"""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="Score saywho on a PolNeAR split.")
+    ap.add_argument("polnear")
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--profile", default=None, help="accurate (learned tagger, default) or fast (rules)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    report = evaluate_profile(args.polnear, args.split, args.profile)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+        return
+    r = report
+    print(f"{r.articles} articles, {r.gold_attributions} gold attributions, {r.predicted_attributions} found")
+    for match, role, s in report.rows():
+        print(f"{match:6} {role:8} P {100 * s.precision:5.1f}  R {100 * s.recall:5.1f}  F1 {100 * s.f1:5.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,8 +10,9 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from saywho.extraction import dates, enrich, relays, rules
+from saywho.extraction import dates, enrich, relays
 from saywho.extraction.context import ArticleContext
+from saywho.extraction.finders import Profile, SpanFinder, finder
 from saywho.extraction.resolve import Resolver
 from saywho.extraction.rules import Found, char_range
 from saywho.records import Kind, Mention, Relay, Span, Speaker, Statement
@@ -40,10 +41,17 @@ def confidence(f: Found) -> float:
     return round(max(0.0, min(1.0, c)), 3)
 
 
-def find(doc: Doc, unnest: bool = True) -> tuple[ArticleContext, list[Found]]:
-    """Attributions of a Doc; with ``unnest``, media reports become relays of what they report."""
+def find(
+    doc: Doc, unnest: bool = True, profile: Profile | SpanFinder | None = None
+) -> tuple[ArticleContext, list[Found]]:
+    """Attributions of a Doc; with ``unnest``, media reports become relays of what they report.
+
+    ``profile`` names the span finder ("fast": rules, "accurate": the learned
+    tagger; default :data:`finders.DEFAULT_PROFILE`) or is a finder itself.
+    """
     ctx = ArticleContext.of(doc)
-    found = rules.find(ctx)
+    span_finder = profile if profile is not None and not isinstance(profile, str) else finder(profile)
+    found = span_finder.find(ctx)
     if unnest:
         found = relays.unnest_media(ctx, found)
     relays.attach_as_cited(doc, found)
@@ -51,10 +59,14 @@ def find(doc: Doc, unnest: bool = True) -> tuple[ArticleContext, list[Found]]:
 
 
 def statements_from_doc(
-    doc: Doc, published: date | None = None, article: str = "-", unnest: bool = True
+    doc: Doc,
+    published: date | None = None,
+    article: str = "-",
+    unnest: bool = True,
+    profile: Profile | SpanFinder | None = None,
 ) -> list[Statement]:
     """Every attributed statement in a parsed article, in text order."""
-    ctx, found = find(doc, unnest=unnest)
+    ctx, found = find(doc, unnest=unnest, profile=profile)
     text = ctx.text
     resolver = Resolver(doc)
     out = []

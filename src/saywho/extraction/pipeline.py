@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from saywho import nlp as nlp_mod
 from saywho.extraction import build
+from saywho.extraction.finders import DEFAULT_PROFILE, Profile, finder
 from saywho.records import Statement
 
 # spaCy's parser slows down and its memory grows on very long docs, and
@@ -46,11 +47,18 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 class Extractor:
     """Finds statements in articles. One instance loads its pipeline once."""
 
-    def __init__(self, nlp: Language | None = None, model: str | None = None) -> None:
+    def __init__(
+        self, nlp: Language | None = None, model: str | None = None, profile: Profile | None = None
+    ) -> None:
         self.nlp = nlp if nlp is not None else nlp_mod.load(model)
+        # "accurate" (the learned tagger, default) or "fast" (the rules alone); loaded here, once
+        self.profile: Profile = profile or DEFAULT_PROFILE
+        self.finder = finder(self.profile)
 
     def from_doc(self, doc: Doc, published: date | str | None = None, article: str = "-") -> list[Statement]:
-        return build.statements_from_doc(doc, published=as_date(published), article=article)
+        return build.statements_from_doc(
+            doc, published=as_date(published), article=article, profile=self.finder
+        )
 
     def __call__(self, text: str, published: date | str | None = None, article: str = "-") -> list[Statement]:
         return next(self.pipe([(text, published, article)]))

@@ -68,10 +68,19 @@ class Resolution:
 def _name_tokens(span: Span) -> list[Token]:
     """The name words of a PERSON entity: honorifics, titles and possessives stripped."""
     toks = [t for t in span if t.pos_ != "PART" and t.text not in ("'s", "’s", "'", "’")]
-    while toks and (gazetteer.gender_of_title(toks[0].text) or gazetteer.is_role_word(toks[0].text)):
+    while toks and (
+        gazetteer.gender_of_title(toks[0].text)
+        or gazetteer.is_role_word(toks[0].text)
+        # "Injecting Clinton": the tagger's sentence-initial participles are no first names
+        or toks[0].tag_ in ("VBG", "VBN", "VBD")
+        or toks[0].pos_ in ("DET", "PRON", "ADP")
+    ):
         toks = toks[1:]
     while toks and toks[-1].is_punct:
         toks = toks[:-1]
+    # a name is written with capitals ("rampant xenophobe" is no one); "de", "van", "bin" may sit inside
+    if not toks or not toks[0].text[:1].isupper() or not toks[-1].text[:1].isupper():
+        return []
     return toks
 
 
@@ -110,14 +119,18 @@ class Resolver:
             toks = _name_tokens(ent)
             if not toks or not any(t.is_alpha for t in toks):
                 continue
-            if len(toks) == 1 and not self._by_surname.get(toks[0].lower_):
+            namesakes = self._by_surname.get(toks[0].lower_, []) if len(toks) == 1 else []
+            if len(toks) == 1 and not namesakes:
                 # a lone name not yet introduced: a person known by one name
                 p = self._person_for(toks, ent.start_char)
             else:
                 p = self._person_for(toks, ent.start_char) if len(toks) > 1 else self._surname(toks[0].text)
             if p is None:
                 continue
-            self._describe(p, ent)
+            # "President Obama" after Barack and Michelle Obama: which one is not known, so the
+            # title is not given to the latest namesake
+            if len(namesakes) < 2:
+                self._describe(p, ent)
             self.mentions.append((ent.start_char, p, ent.root.dep_ in ("nsubj", "nsubjpass")))
         # bare surnames spaCy did not label as a PERSON
         labelled = {t.i for e in doc.ents if e.label_ == "PERSON" for t in e}
@@ -185,7 +198,18 @@ class Resolver:
             return
         words = [t for t in head.lefts if t.dep_ in ("compound", "amod")] + [head]
         p.titles.append((ent.start_char, " ".join(t.text for t in words)))
-        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ != "PRON"), None)
+        # "Roe's spokesman": a person's spokesman has no organisation of that name
+        owner = next(
+            (
+                c
+                for c in head.children
+                if c.dep_ == "poss"
+                and c.pos_ != "PRON"
+                and c.ent_type_ != "PERSON"
+                and not self._surname(c.text)
+            ),
+            None,
+        )
         if owner is not None:
             phrase = self.doc[owner.left_edge.i : owner.i + 1].text
             country = gazetteer.country_of(phrase) if owner.ent_type_ in ("GPE", "NORP") else None
@@ -283,8 +307,15 @@ class Resolver:
                         p.gender = "m" if low in _MALE else "f"
                     return Resolution(p.name, p)
             return Resolution(None)
-        # a name: the proper-noun chain around the root
-        names = [t for t in mention if t.ent_type_ == "PERSON"] or [t for t in mention if t.pos_ == "PROPN"]
+        # a name: the proper-noun chain of the root ("Clinton supporters" and "a spokeswoman for
+        # Hillary Clinton" are not Clinton), or a name in apposition ("the director, Anna Berg,")
+        head = root
+        if root.pos_ != "PROPN" and root.ent_type_ != "PERSON":
+            head = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "PROPN"), root)
+        chain = [t for t in mention if t.i == head.i or (t.head.i == head.i and t.dep_ == "compound")]
+        names = (
+            [t for t in chain if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] if head.pos_ == "PROPN" else []
+        )
         if names:
             last = names[-1]
             p = self._surname(last.text)
@@ -301,15 +332,14 @@ class Resolver:
             for _, p, _ in reversed(self._before(root.idx)):
                 if any(root.lemma_.lower() in t.lower() for _, t in p.titles):
                     return Resolution(p.name, p)
-        if not any(t.pos_ == "PROPN" for t in mention):
-            return Resolution(None)  # "a ministry official", "union leaders": described, not named
-        text = mention.text
+        # an organisation, a country, a people: the entity the mention is headed by
         for ent in mention.ents:
-            if ent.label_ in ("ORG", "GPE", "NORP", "PERSON") and ent.root.i == root.i:
+            if ent.label_ in ("ORG", "GPE", "NORP", "PERSON") and ent.start <= root.i < ent.end:
                 text = ent.text
-        if text.lower().startswith("the "):
-            text = text[4:]
-        return Resolution(text.strip())
+                return Resolution(text[4:] if text.lower().startswith("the ") else text)
+        if root.pos_ == "PROPN":
+            return Resolution(" ".join(t.text for t in chain))
+        return Resolution(None)  # "a ministry official", "union leaders": described, not named
 
 
 def _compatible(p: Person, gender: str | None) -> bool:

@@ -23,9 +23,14 @@ Why the shape:
   candidates without comparing every pair.
 - ``runs`` and ``failures`` record each ingest and what it could not read.
 
-Issue 5 (topics, stances, positions) adds tables keyed on ``statements.id``
-and ``actors.id``; issue 6 (the web app) reads these tables through
-``saywho.store.read``.
+- ``topics`` are the propositions users track (issue 5); ``stances`` the
+  stance of each statement about a topic toward it (one row per statement
+  and topic, only for statements about the topic); ``topic_articles`` which
+  articles, as last extracted, have been read for each topic, so that a
+  topic added later applies to every stored statement and ``saywho ingest``
+  reads only what is new (migration 0002). The web app reads ``topics``
+  (``id``, ``name``, ``proposition``) and ``stances`` (``statement_id``,
+  ``topic_id``, ``label``, ``confidence``).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -218,4 +224,53 @@ failures = Table(
     Column("source", Text, nullable=False, index=True),
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),  # the short handle ("border-tax")
+    Column("proposition", Text, nullable=False),
+    Column("keywords", Text, nullable=False, server_default=text("'[]'")),  # a JSON list of strings
+    # defaults for the columns the web app does not write (it inserts id, name, proposition in its tests)
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=text("CURRENT_TIMESTAMP")),
+)
+
+STANCE_LABELS = ("support", "oppose", "open", "neutral")
+
+stances = Table(
+    "stances",
+    metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(8), nullable=False),  # support | oppose | open | neutral
+    Column("confidence", Float, nullable=False),
+    # The words the stance rests on, with their offsets into the article's text.
+    Column("evidence_start", Integer),
+    Column("evidence_end", Integer),
+    Column("evidence", Text),
+    Column("words", Text),  # what a position shows for the statement (the quote, or cue and content)
+    Column("relevance", Float),  # cosine similarity to the proposition (NULL without embeddings)
+    Column("keyword", Text),  # the keyword or subject phrase found, if any
+    Column("method", String(8), nullable=False, server_default=text("'none'")),  # rule | model | none
+    Column("model", String(40)),  # the stance model's version when it decided
+    # "distanced themselves from Z's statement": the label is Z's stance turned round (or kept), resolved
+    # against the topic's stored statements each time the topic is brought up to date.
+    Column("relative_to", Text),
+    Column("relation", String(8)),  # opposite | same
+    PrimaryKeyConstraint("statement_id", "topic_id"),
+    Index("ix_stances_topic_id_statement_id", "topic_id", "statement_id"),
+    CheckConstraint("label IN ('support', 'oppose', 'open', 'neutral')", name="ck_stances_label"),
+)
+
+topic_articles = Table(
+    "topic_articles",
+    metadata,
+    Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    # the article's extracted_at when it was read for the topic: a re-extraction makes it due again
+    Column("extracted_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("topic_id", "article_id"),
+    Index("ix_topic_articles_article_id", "article_id"),
 )

@@ -22,7 +22,7 @@ from saywho.store import Database, open_db
 from saywho.web import api, pages
 from saywho.web.models import ArticleIn
 from saywho.web.security import BodyLimit, Guard, SecurityHeaders, Settings
-from saywho.web.writes import Writer, default_extractor
+from saywho.web.writes import Writer, default_extractor, read_for_topics
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("saywho.web")
@@ -41,8 +41,13 @@ def create_app(
     *,
     db: Database | None = None,
     make_extractor: Callable[[], Piper] = default_extractor,
+    update_topics: Callable[[Database], object] | None = read_for_topics,
 ) -> FastAPI:
-    """The app over ``db`` (else the database ``settings.db`` names, opened and migrated here)."""
+    """The app over ``db`` (else the database ``settings.db`` names, opened and migrated here).
+
+    ``make_extractor`` and ``update_topics`` are what a posted article goes through (tests give
+    stand-ins): extraction, and every stored topic reading the new statements.
+    """
     settings = settings or Settings.from_env()
     database = db or open_db(settings.db, pool_size=settings.pool_size)
 
@@ -87,7 +92,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.guard = Guard(settings)
-    app.state.writer = Writer(database, make_extractor)
+    app.state.writer = Writer(database, make_extractor, update_topics)
     app.state.templates = pages.make_templates()
     app.include_router(api.router)
     app.include_router(pages.open_router)

@@ -1,27 +1,20 @@
-"""Topics, stances and positions as the web app reads them: one small interface over two relations.
+"""Topics, stances and positions as the web app reads them: one small interface over two tables.
 
-Issue 5 (topics, stances, positions) adds its tables after it merges. The web
-app depends only on the functions below and on two relations of a fixed,
-minimal shape, declared here (and nowhere in the store's schema):
+The web app reads the store's ``topics`` (``id``, ``name``, ``proposition``)
+and ``stances`` (one row per statement about a topic: ``statement_id``,
+``topic_id``, ``label`` in ``support`` | ``oppose`` | ``open`` | ``neutral``,
+``confidence``), written by the positions code (``saywho topic add``,
+``saywho ingest``; migration 0002), through the functions below and nowhere
+else. A database without them (opened without migrating) shows no topics.
 
-- ``topics``: ``id`` (integer), ``name`` (a short handle), ``proposition``;
-- ``stances``: one row per (statement, topic) the statement is about:
-  ``statement_id`` → ``statements.id``, ``topic_id`` → ``topics.id``,
-  ``label`` (``support`` | ``oppose`` | ``open`` | ``neutral``), ``confidence``.
-
-When these relations are missing (the schema of today), or lack one of these
-columns, every function returns nothing and the pages say that no topics are
-stored yet. Integration with issue 5 means pointing :data:`topics` and
-:data:`stances` at its tables (or at views of this shape over them); nothing
-else in the web app names them.
-
-Positions follow issue 5's aggregation rules where SQL can: an actor's
-**stance** on a topic is the label of its latest statement that takes one
-(``neutral`` when none does), **changes** counts the times that label
-differed from the previous one, and the **evidence** is the latest statement
-with the current stance. (Issue 5's pure aggregation also counts a quote
-carried by several outlets once and resolves "distanced themselves from Z";
-the integration can keep those by storing its results.)
+Positions follow issue 5's aggregation where SQL can: an actor's **stance**
+on a topic is the label of its latest statement that takes one (``neutral``
+when none does), **changes** counts the times that label differed from the
+previous one, and the **evidence** is the latest statement with the current
+stance. Stances taken relative to another actor ("distanced themselves from
+Z") are stored already resolved. Unlike ``saywho positions``, the counts here
+are of stored statements: a quote carried by several outlets counts once per
+article.
 
 Topic figures are aggregates over every stance on a topic: their results are
 cached per database for :data:`CACHE_SECONDS` (``SAYWHO_CACHE_SECONDS``; 0
@@ -44,18 +37,9 @@ from datetime import date
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from sqlalchemy import (
-    Column,
     ColumnElement,
     Connection,
     Engine,
-    Float,
-    Index,
-    Integer,
-    MetaData,
-    PrimaryKeyConstraint,
-    String,
-    Table,
-    Text,
     and_,
     case,
     func,
@@ -65,43 +49,15 @@ from sqlalchemy import (
 )
 
 from saywho.store.db import Database
-from saywho.store.schema import actors, articles, statements
+from saywho.store.schema import actors, articles, stances, statements, topics
 
 StanceLabel = Literal["support", "oppose", "open", "neutral"]
 STANCES: tuple[StanceLabel, ...] = ("support", "oppose", "open", "neutral")
 
-# The two relations the web app reads, kept out of the store's metadata: the store's migrations do not
-# create them (issue 5's will). Tests and the load benchmark create them with :func:`create_relations`.
-relations = MetaData()
-topics = Table(
-    "topics",
-    relations,
-    Column("id", Integer, primary_key=True),
-    Column("name", Text, nullable=False, unique=True),
-    Column("proposition", Text, nullable=False),
-)
-stances = Table(
-    "stances",
-    relations,
-    Column("statement_id", Integer, nullable=False),
-    Column("topic_id", Integer, nullable=False),
-    Column("label", String(8), nullable=False),
-    Column("confidence", Float, nullable=False),
-    PrimaryKeyConstraint("statement_id", "topic_id"),
-    Index("ix_stances_topic_id_statement_id", "topic_id", "statement_id"),
-)
-
-# Whether the relations exist, per engine; a missing answer is asked again after this many seconds
+# Whether the tables exist, per engine; a missing answer is asked again after this many seconds
 # (a migration may add them while the server runs).
 RECHECK_SECONDS = 30.0
 _available: weakref.WeakKeyDictionary[Engine, tuple[bool, float]] = weakref.WeakKeyDictionary()
-
-
-def create_relations(db: Database) -> None:
-    """Create the two relations (for tests and benchmarks, until issue 5's migrations do)."""
-    relations.create_all(db.engine)
-    _available.pop(db.engine, None)
-    invalidate(db)
 
 
 # --- the cache of topic figures --------------------------------------------------------------------------
@@ -175,7 +131,7 @@ def cached(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def available(db: Database) -> bool:
-    """Whether the database has both relations with the columns above."""
+    """Whether the database has both tables with the columns read here (not so when opened unmigrated)."""
     known = _available.get(db.engine)
     if known is not None and (known[0] or time.monotonic() - known[1] < RECHECK_SECONDS):
         return known[0]

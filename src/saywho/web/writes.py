@@ -25,21 +25,37 @@ class Unprocessable(ValueError):
 
 
 def default_extractor() -> Piper:
+    """As ``saywho ingest``: statements, and positions taken without speech ("voted for the tax")."""
     from saywho.extraction import Extractor
+    from saywho.positions.statements import WithActions
 
-    return Extractor()
+    return WithActions(Extractor())
+
+
+def read_for_topics(db: Database) -> None:
+    """As ``saywho ingest`` after storing: every stored topic reads the statements new to it."""
+    from saywho.positions import store as positions_store
+
+    positions_store.bring_up_to_date(db)
 
 
 class Writer:
-    """Extracts and stores posted articles; the spaCy pipeline is loaded on the first one.
+    """Extracts and stores posted articles, then lets every topic read them; the spaCy pipeline (and
+    the topic models) are loaded on the first one.
 
-    Extraction runs one article at a time (a lock): the pipeline is shared, and one large article
-    should not make several threads parse at once on a small server.
+    One article at a time (a lock): the pipeline is shared, and one large article should not make
+    several threads parse at once on a small server.
     """
 
-    def __init__(self, db: Database, make_extractor: Callable[[], Piper] = default_extractor) -> None:
+    def __init__(
+        self,
+        db: Database,
+        make_extractor: Callable[[], Piper] = default_extractor,
+        update_topics: Callable[[Database], object] | None = read_for_topics,
+    ) -> None:
         self.db = db
         self._make = make_extractor
+        self._update_topics = update_topics
         self._extractor: Piper | None = None
         self._lock = threading.Lock()
 
@@ -57,8 +73,12 @@ class Writer:
             return store_article(self.db, article, None, source_kind="web")  # adds a URL it lacked
         with self._lock:
             found = next(iter(self._get().pipe([(article.text, article.published, article.id)])))
-        stored = store_article(self.db, article, found, source_kind="web")
-        data.invalidate(self.db)  # new statements and actors: topic figures may change
+            stored = store_article(self.db, article, found, source_kind="web")
+            try:
+                if self._update_topics is not None:
+                    self._update_topics(self.db)
+            finally:
+                data.invalidate(self.db)  # new statements, actors, stances: topic figures change
         return stored
 
 

@@ -1,0 +1,612 @@
+"""The stance of a text toward a proposition: ``support``, ``oppose``, ``open`` or ``neutral``.
+
+Two layers, the first that answers wins:
+
+1. **Rules** for constructions whose meaning is fixed by grammar: hedged
+   exclusion ("did not rule out X", "cannot be ruled out" → ``open``), stance
+   verbs and nouns with their negation ("rejected X", "expressed opposition to
+   X", "does not support X", "No to X"), voting ("voted for X"), evaluations
+   and consequences of X ("X would hinder growth", "X is a mistake"), and
+   positions taken relative to someone else ("distanced themselves from Z's
+   statement"). Each rule needs the proposition's subject (or a word standing
+   for it: "it", "the plan") in the same clause.
+2. **A learned model** (``saywho/models/stance``: MiniLM-L6 cross-encoder trained
+   on VAST and SemEval-2016, run with onnxruntime) for everything else. It
+   knows ``support``/``oppose``/``neutral``; ``open`` comes from rules only.
+
+The direction of the proposition matters. "A border tax should be introduced"
+wants X to happen: calling X harmful opposes it. "Climate change is a serious
+concern" says X is bad: calling X harmful supports it, calling it a hoax
+opposes it. "The border tax should be scrapped" wants X gone: rejecting X
+supports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from saywho.positions.topics import STOPWORDS
+from saywho.records import Span, Stance, StanceLabel
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "stance"
+THREADS_ENV = "SAYWHO_THREADS"
+NO_MODEL_ENV = "SAYWHO_STANCE_RULES_ONLY"  # "1": rules alone (tests, speed comparisons)
+
+Kind = Literal["want", "unwant", "problem"]
+
+
+# --- the proposition -------------------------------------------------------------------------------------
+
+_NEG_PROP = re.compile(r"\b(?:not|no|never|n't)\b", re.I)
+_UNWANT = re.compile(
+    r"\b(?:scrap(?:ped)?|abolish(?:ed)?|ban(?:ned)?|stop(?:ped)?|end(?:ed)?|withdraw(?:n)?|repeal(?:ed)?|"
+    r"reject(?:ed)?|cut|dropp?(?:ed)?|halt(?:ed)?|cancel(?:l?ed)?|prohibit(?:ed)?|outlaw(?:ed)?)\b",
+    re.I,
+)
+_PROBLEM = re.compile(
+    r"\b(?:concern|problem|threat|danger|dangerous|crisis|risk|risky|worry|harmful|bad|serious|real|"
+    r"emergency|catastroph\w*|disaster|urgent)\b",
+    re.I,
+)
+_VERBISH = re.compile(
+    r"\b(?:should|must|ought|shall|will|would|could|can|may|might|need|needs|is|are|was|were|be|has|have|"
+    r"had|does|do|did)\b",
+    re.I,
+)
+_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.U)
+
+
+@dataclass(frozen=True, slots=True)
+class Proposition:
+    """What a rule needs to know about a proposition: its subject and its direction."""
+
+    text: str
+    terms: tuple[str, ...]  # phrases that name the subject X (lower case)
+    kind: Kind  # want: X should happen; unwant: X should not; problem: X is bad / a concern
+
+    @property
+    def sign(self) -> int:
+        """+1 when supporting X itself supports the proposition, -1 when it opposes it."""
+        return 1 if self.kind == "want" else -1
+
+
+@lru_cache(maxsize=256)
+def proposition(text: str, keywords: tuple[str, ...] = ()) -> Proposition:
+    """A proposition's subject phrase (before its verb), and whether it wants X, not X, or calls X bad."""
+    m = _VERBISH.search(text)
+    subject = text[: m.start()] if m else text
+    rest = text[m.start() :] if m else ""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", subject)]
+    content = [w for w in words if w not in STOPWORDS]
+    terms: list[str] = [k.lower() for k in keywords if k.strip()]
+    if content:
+        terms.append(" ".join(content))
+        if len(content) > 1:
+            terms.append(" ".join(content[-2:]))
+        terms.append(content[-1])  # the head noun alone ("the tax")
+    if not terms:
+        terms = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text) if w.lower() not in STOPWORDS][:2]
+    if _PROBLEM.search(rest) and not _NEG_PROP.search(rest):
+        kind: Kind = "problem"
+    elif bool(_NEG_PROP.search(rest)) != bool(_UNWANT.search(rest)):
+        kind = "unwant"
+    else:
+        kind = "want"
+    uniq = tuple(dict.fromkeys(t for t in terms if t))
+    return Proposition(text=text, terms=uniq, kind=kind)
+
+
+# --- rules ----------------------------------------------------------------------------------------------
+
+NEG = r"(?:not|n't|never|no\s+longer|hardly)"
+# Words that stand for the subject once the text is about it.
+ANAPHOR = (
+    r"(?:it|this|that|such\s+(?:a|an)\s+\w+|the\s+(?:idea|plan|proposal|measure|move|policy|scheme|bill|"
+    r"law|step|initiative|levy|option|project|deal|decision|reform|call|calls|demand|demands))"
+)
+SUPPORT_VERB = (
+    r"(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endorse[sd]?|endorsing|favou?r(?:s|ed|ing)?|welcome[sd]?|"
+    r"welcoming|champion(?:s|ed|ing)?|advocate[sd]?|advocating|push(?:es|ed|ing)?\s+for|call(?:s|ed|ing)?\s+for|"
+    r"press(?:es|ed|ing)?\s+for|demand(?:s|ed|ing)?|urge[sd]?|urging|campaign(?:s|ed|ing)?\s+for|"
+    r"argue[sd]?\s+for|arguing\s+for|embrace[sd]?|embracing|approve[sd]?|approving|"
+    r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing))\s+for|"
+    r"vote[sd]?\s+(?:for|in\s+favou?r\s+of)|voting\s+(?:for|in\s+favou?r\s+of)|sign(?:s|ed)?\s+up\s+to|"
+    r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:is|are|was|were)\s+(?:all\s+)?for)"
+)
+OPPOSE_VERB = (
+    r"(?:reject(?:s|ed|ing)?|oppose[sd]?|opposing|object(?:s|ed|ing)?\s+to|veto(?:es|ed|ing)?|"
+    r"vote[sd]?\s+against|voting\s+against|refuse[sd]?|refusing|condemn(?:s|ed|ing)?|"
+    r"criticis(?:e|es|ed|ing)|criticiz(?:e|es|ed|ing)|denounce[sd]?|denouncing|slam(?:s|med|ming)?|"
+    r"dismiss(?:es|ed|ing)?|"
+    r"argue[sd]?\s+against|arguing\s+against|warn(?:s|ed|ing)?\s+against|"
+    r"(?:has|have|had)\s+ruled\s+out|rule[sd]?\s+out|ruling\s+out|den(?:y|ies|ied)|denying|"
+    r"spoke\s+out\s+against|speak(?:s|ing)?\s+out\s+against|(?:is|are|was|were)\s+against|"
+    r"(?:is|are|was|were)\s+opposed\s+to|balk(?:s|ed)?\s+at|baulk(?:s|ed)?\s+at|"
+    r"distanc(?:e|es|ed|ing)\s+(?:\w+\s+)?from|turn(?:s|ed)?\s+down|shoot(?:s)?\s+down|shot\s+down)"
+)
+# Acting against X (rather than rejecting a claim about X): for a proposition that X is a
+# problem, fighting X means taking it seriously. "fight climate change" supports "climate change
+# is a serious concern"; "rejected the border tax" opposes "a border tax should be introduced".
+COUNTER_VERB = (
+    r"(?:(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing))(?!\s+for\b)|combat(?:s|ed|ing|t?ing)?|tackl(?:e|es|ed|ing)|address(?:es|ed|ing)?|"
+    r"mitigat(?:e|es|ed|ing)|curb(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|limit(?:s|ed|ing)?|slow(?:s|ed|ing)?|"
+    r"halt(?:s|ed|ing)?|stop(?:s|ped|ping)?|prevent(?:s|ed|ing)?|cut(?:s|ting)?|"
+    r"confront(?:s|ed|ing)?|counter(?:s|ed|ing)?|act(?:s|ed|ing)?\s+on|(?:take|takes|took|taking)\s+action\s+on|"
+    r"warn(?:s|ed|ing)?\s+(?:of|about|that)|campaign(?:s|ed|ing)?\s+against|block(?:s|ed|ing)?|"
+    r"attack(?:s|ed|ing)?|resist(?:s|ed|ing)?|scrap(?:s|ped|ping)?)"
+)
+SUPPORT_NOUN = r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)"
+OPPOSE_NOUN = (
+    r"(?:opposition|objections?|resistance|hostility)\s+(?:to|against)|(?:rejection|criticism|condemnation)\s+of|"
+    r"doubts\s+(?:about|over)|concerns?\s+(?:about|over)\s+the\s+(?:plan|proposal|idea)"
+)
+OPEN_PHRASE = (
+    rf"(?:(?:can|could|would|will|did|does|do|shall|should)\s*{NEG}\s+(?:be\s+)?(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out|"
+    rf"{NEG}\s+(?:be\s+|been\s+)?ruled\s+out|{NEG}\s+ruling\s+(?:\w+\s+)?out|"
+    rf"(?:can|could|would|will|did|does|do)\s*{NEG}\s+(?:be\s+)?exclude[d]?|{NEG}\s+(?:be\s+|been\s+)?excluded|"
+    rf"{NEG}\s+excluding|(?:would|could|will|might|may)\s+(?:be\s+willing\s+to\s+)?consider|"
+    r"(?:am|'m|is|are|was|were|be|remain(?:s|ed)?)\s+(?:still\s+)?open\s+to|willing\s+to\s+(?:consider|discuss|look\s+at)|"
+    r"(?:keep|keeps|kept|keeping|leave|leaves|left|leaving)\s+the\s+door\s+open\s+(?:to|for)|"
+    rf"{NEG}\s+off\s+the\s+table|(?:remains?|is|was)\s+(?:still\s+)?on\s+the\s+table|"
+    r"(?:has|have|had)\s*(?:not|n't)\s+(?:yet\s+)?decided\s+(?:on|about|whether)|undecided\s+(?:on|about)|"
+    r"(?:is|was|remains?)\s+(?:a\s+|an\s+)?(?:possible|possibility|option)\b)"
+)
+# after X: the open constructions written in the passive ("X cannot be ruled out")
+OPEN_AFTER = (
+    rf"(?:can|could|would|will|should|is|was|has|have)\s*{NEG}\s+(?:be\s+|been\s+)?(?:ruled\s+out|excluded)|"
+    r"(?:remains?|is|was)\s+(?:still\s+)?(?:possible|an\s+option|on\s+the\s+table)|"
+    r"(?:could|might|may)\s+(?:still\s+)?(?:happen|be\s+(?:introduced|considered|an\s+option))"
+)
+BAD_CONSEQUENCE = (
+    r"(?:hinder|hurt|harm|damage|undermine|threaten|destroy|cost|kill|weaken|jeopardi[sz]e|endanger|cripple|"
+    r"ruin|devastate|hamper|stifle|choke|wreck|worsen|disrupt|impede|burden|penali[sz]e|punish|sabotage|"
+    # verbs that diminish their object: bad for growth, good against smuggling (see UNDESIRED)
+    r"reduce|curb|lower|cut|slash|limit|prevent|stop|tackle|eliminate|end|shrink)"
+)
+GOOD_CONSEQUENCE = (
+    r"(?:help|boost|strengthen|protect|improve|benefit|save|create|support|secure|bolster|"
+    r"promote|encourage|ease|fix|solve)"
+)
+BAD_EVAL = (
+    r"(?:a\s+)?(?:mistake|error|wrong|bad(?:\s+idea)?|dangerous|disaster|disastrous|unacceptable|unnecessary|"
+    r"harmful|misguided|folly|reckless|unfair|unworkable|counterproductive|a\s+threat|threat|a\s+danger|"
+    r"damaging|irresponsible|ill-advised|absurd|outrageous|catastroph\w+|a\s+catastrophe|a\s+crisis|"
+    r"a\s+problem|a\s+serious\s+(?:problem|threat|concern|risk)|a\s+concern|serious|urgent|alarming|"
+    r"a\s+(?:grave|major|real|serious|growing|existential)\s+(?:threat|danger|risk|problem|concern))"
+)
+DISMISS_EVAL = (
+    r"(?:a\s+)?(?:hoax|myth|scam|fraud|exaggerated|overblown|overstated|overhyped|alarmis[tm]|a\s+fiction|"
+    r"fake|made\s+up|not\s+(?:a\s+)?(?:real|serious|problem|threat|concern|crisis)|nothing\s+to\s+worry\s+about|"
+    r"no\s+(?:cause|reason)\s+for\s+(?:alarm|concern)|natural|unproven|uncertain)"
+)
+GOOD_EVAL = (
+    r"(?:necessary|needed|essential|vital|crucial|overdue|long\s+overdue|right|the\s+right\s+(?:thing|step|move)|"
+    r"a\s+good\s+idea|good|fair|sensible|reasonable|important|welcome|inevitable|the\s+only\s+way|the\s+answer|"
+    r"the\s+solution|justified|beneficial|a\s+step\s+forward)"
+)
+# Things nobody wants: hindering one of these is a good thing.
+UNDESIRED = (
+    r"(?:inflation|unemployment|crime|poverty|debt|deficits?|costs|prices|emissions|pollution|corruption|"
+    r"smuggling|fraud|abuse|violence|terrorism|waste|losses|deaths|illness|disease|congestion|the\s+enemy|"
+    r"imports|dumping|evasion)"
+)
+# Desired or neutral objects of a consequence verb (the default): growth, jobs, trade, peace ...
+CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b|\balthough\b", re.I)
+WINDOW = 60  # characters between a cue and the subject it governs
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    label: StanceLabel
+    start: int
+    end: int
+    strength: float
+    relative_to: str | None = None
+    relation: Literal["opposite", "same"] | None = None
+
+
+def _norm(text: str) -> str:
+    # same length as the input, so offsets found in it are offsets into the text
+    return text.translate(str.maketrans("’‘“”", "''\"\""))
+
+
+def _subject_pattern(p: Proposition) -> str:
+    alts = []
+    for t in p.terms:
+        words = t.split()
+        # a light stem per word: "taxes" and "taxation" match "tax"; "troops" matches "troop"
+        alts.append(r"\s+(?:\w+\s+){0,2}?".join(re.escape(_stem(w)) + r"\w*" for w in words))
+    alts.sort(key=len, reverse=True)
+    return rf"(?:{'|'.join(alts)}|{ANAPHOR})" if alts else ANAPHOR
+
+
+def _stem(w: str) -> str:
+    for suf in ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed"):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            return w[: -len(suf)]
+    return w
+
+
+def _flip(label: StanceLabel, sign: int) -> StanceLabel:
+    if sign > 0 or label not in ("support", "oppose"):
+        return label
+    return "oppose" if label == "support" else "support"
+
+
+def _negated_before(text: str, start: int) -> bool:
+    before = text[max(0, start - 24) : start]
+    return bool(re.search(rf"\b{NEG}\s+(?:\w+\s+)?$|\bno\s+$|\bnor\s+$", before, re.I))
+
+
+def _clause_ok(text: str, a: int, b: int) -> bool:
+    """Nothing between a and b that starts another clause."""
+    return not CLAUSE_BREAK.search(text[a:b])
+
+
+@lru_cache(maxsize=256)
+def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
+    x = _subject_pattern(p)
+    gap = rf"(?:[^.;:!?]{{0,{WINDOW}}}?)"
+    f = re.I
+    return [
+        (re.compile(rf"\b(?P<cue>{OPEN_PHRASE})\s+{gap}\b(?P<x>{x})\b", f), "open"),
+        # the object inside the phrase: "we cannot rule it out"
+        (
+            re.compile(
+                rf"\b(?P<cue>(?:can|could|would|will|did|does|do)\s*{NEG}\s+(?:rule|ruling|exclude)\s+)"
+                rf"(?P<x>it|this|that|{x})(?:\s+out\b)?",
+                f,
+            ),
+            "open",
+        ),
+        (re.compile(rf"\b(?P<x>{x})\b{gap}\s(?P<cue>{OPEN_AFTER})\b", f), "open"),
+        (
+            re.compile(
+                rf"(?:^|[\"'(\s])(?P<cue>no|yes)\s+(?:more\s+)?(?:to\s+)?(?:\w+\s+){{0,2}}?(?P<x>{x})\b", f
+            ),
+            "yesno",
+        ),
+        (
+            re.compile(
+                r"\bthere\s+(?:will|would|must|should)\s+be\s+(?P<cue>no)\s+(?:new\s+)?" + rf"(?P<x>{x})\b", f
+            ),
+            "oppose",
+        ),
+        (re.compile(rf"\b(?P<cue>{OPPOSE_NOUN})\s+{gap}\b(?P<x>{x})\b", f), "oppose"),
+        (re.compile(rf"\b(?P<cue>{SUPPORT_NOUN})\s+{gap}\b(?P<x>{x})\b", f), "support"),
+        (re.compile(rf"\b(?P<cue>{OPPOSE_VERB})\s+{gap}\b(?P<x>{x})\b", f), "oppose"),
+        (re.compile(rf"\b(?P<cue>{COUNTER_VERB})\s+{gap}\b(?P<x>{x})\b", f), "counter"),
+        (re.compile(rf"\b(?P<cue>{SUPPORT_VERB})\s+{gap}\b(?P<x>{x})\b", f), "support"),
+        (
+            re.compile(
+                rf"\b(?P<x>{x})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to|threatens\s+to|"
+                rf"risks?|already)?\s*(?P<cue>{BAD_CONSEQUENCE})\w*\s+(?P<obj>(?:the\s+|our\s+|its\s+|their\s+)?\w+)",
+                f,
+            ),
+            "bad_consequence",
+        ),
+        (
+            re.compile(
+                rf"\b(?P<x>{x})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to)\s+"
+                rf"(?P<cue>{GOOD_CONSEQUENCE})\w*\s+(?P<obj>(?:the\s+|our\s+|its\s+|their\s+)?\w+)",
+                f,
+            ),
+            "good_consequence",
+        ),
+        (
+            re.compile(
+                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|"
+                rf"has\s+been|'s)\s+(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
+                rf"(?P<cue>{DISMISS_EVAL})\b",
+                f,
+            ),
+            "dismiss",
+        ),
+        (
+            re.compile(
+                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|"
+                rf"has\s+been|'s)\s+(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely|"
+                rf"increasingly)\s+)*(?P<cue>{BAD_EVAL})\b",
+                f,
+            ),
+            "bad_eval",
+        ),
+        (
+            re.compile(
+                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|"
+                rf"has\s+been|'s)\s+(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
+                rf"(?P<cue>{GOOD_EVAL})\b",
+                f,
+            ),
+            "good_eval",
+        ),
+        (
+            re.compile(
+                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?P<cue>(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)"
+                rf"(?P<neg>\s*{NEG})?\s+(?:be\s+|go\s+)?(?:\w+\s+)?)",
+                f,
+            ),
+            "modal",
+        ),
+    ]
+
+
+_RELATIVE = re.compile(
+    r"\b(?P<cue>distanc(?:e|es|ed|ing)\s+(?:\w+\s+)?from|contradict(?:s|ed|ing)?|rebuff(?:s|ed|ing)?|"
+    r"reject(?:s|ed|ing)?|disagree[sd]?\s+with|(?:agree[sd]?|sided|side[sd]?|concur(?:s|red)?)\s+with|"
+    r"echo(?:es|ed|ing)?|back(?:s|ed|ing)?|endorse[sd]?|support(?:s|ed|ing)?)\s+(?:the\s+)?"
+    r"(?P<who>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w-]*)(?:'s?|’s?)\s*"
+    r"(?P<what>statement|statements|remarks?|comments?|words|position|stance|view|views|line|call|claim|"
+    r"assertion|proposal|plan)?",
+)
+_SAME = re.compile(r"^(?:agree|side|sided|concur|echo|back|endorse|support)", re.I)
+
+
+def _relative(text: str) -> _Hit | None:
+    m = _RELATIVE.search(text)
+    if not m:
+        return None
+    cue = m.group("cue")
+    who = m.group("who").strip()
+    if not m.group("what") and not re.match(
+        r"^(?:distanc|disagree|agree|side|concur|contradict|rebuff)", cue, re.I
+    ):
+        return None  # "backed Smith" alone is not a position on a statement
+    if who.split()[0].lower() in ("the", "a", "an", "this", "that"):
+        return None
+    relation: Literal["opposite", "same"] = "same" if _SAME.match(cue) else "opposite"
+    if _negated_before(text, m.start()):
+        relation = "same" if relation == "opposite" else "opposite"
+    return _Hit("neutral", m.start(), m.end(), 0.8, relative_to=who, relation=relation)
+
+
+def is_relative(text: str) -> bool:
+    """Whether ``text`` takes a position relative to someone else's ("distanced themselves from Z's ...")."""
+    return _relative(_norm(text)) is not None
+
+
+def rule_stance(text: str, prop: Proposition) -> _Hit | None:
+    """The strongest rule that fires on ``text`` for ``prop``, or None."""
+    t = _norm(text)
+    hits: list[_Hit] = []
+    for pat, what in _patterns(prop):
+        for m in pat.finditer(t):
+            s, e = m.span()
+            if not _clause_ok(
+                t,
+                m.start("cue") if m.start("cue") < m.start("x") else m.end("x"),
+                max(m.start("cue"), m.start("x")),
+            ):
+                continue
+            cue = m.group("cue").lower()
+            neg = _negated_before(t, m.start("cue"))
+            label: StanceLabel
+            strength = 0.9
+            if what == "open":
+                label = "open"
+            elif what == "yesno":
+                if m.start("cue") > 0 and t[m.start("cue") - 1].isalnum():
+                    continue
+                # "No to X" / "No X" is a slogan against X; "yes to X" for it
+                label = _flip(
+                    "oppose" if cue == "no" else "support", prop.sign if prop.kind != "problem" else 1
+                )
+                if prop.kind == "problem":
+                    label = "oppose" if cue == "no" else "support"
+            elif what == "counter":
+                if prop.kind != "problem" and re.match(
+                    r"(?:address|act|take|took|mitigat|confront|counter)", cue
+                ):
+                    continue  # "will address the tax" takes no side on a policy
+                # acting against X: for a problem it says X matters; otherwise it is opposing X
+                base = "support" if prop.kind == "problem" else _flip("oppose", prop.sign)
+                label = ("oppose" if base == "support" else "support") if neg else base
+                strength = 0.8
+            elif what in ("support", "oppose"):
+                base: StanceLabel = what  # type: ignore[assignment]
+                if neg:
+                    # "does not support X" opposes it; "is not opposed to X" keeps it open
+                    base = "oppose" if base == "support" else "open"
+                # backing or rejecting a claim that X is a problem reads directly
+                label = base if prop.kind == "problem" else _flip(base, prop.sign)
+                if cue.startswith(("distanc",)):
+                    strength = 0.85
+            elif what in ("bad_consequence", "good_consequence"):
+                bad = what == "bad_consequence"
+                obj = m.group("obj").lower()
+                if re.fullmatch(UNDESIRED, re.sub(r"^(?:the|our|its|their)\s+", "", obj), re.I):
+                    bad = not bad  # hindering smuggling is good
+                if neg:
+                    bad = not bad
+                label = _x_is(bad, prop)
+                strength = 0.8
+            elif what == "bad_eval":
+                label = _x_is(not neg, prop)
+                strength = 0.8
+            elif what == "good_eval":
+                label = _x_is(neg, prop)
+                strength = 0.8
+            elif what == "dismiss":
+                label = "oppose" if prop.kind == "problem" else _flip("support" if not neg else "oppose", -1)
+                if prop.kind != "problem":
+                    continue  # dismissing a policy as a myth says little
+                if neg:
+                    label = "support"
+                strength = 0.85
+            elif what == "modal":
+                # "X should be introduced" / "X must not go ahead"
+                if m.group("neg") or neg or re.search(_UNWANT.pattern, m.group("cue"), re.I):
+                    label = _flip("oppose", prop.sign)
+                else:
+                    label = _flip("support", prop.sign)
+                if prop.kind == "problem":
+                    continue
+                strength = 0.7
+            else:  # pragma: no cover - every pattern kind is handled above
+                continue
+            hits.append(_Hit(label, s, e, strength))
+    rel = _relative(t)
+    if rel is not None and not any(h.strength >= 0.85 and h.label != "neutral" for h in hits):
+        # "distanced themselves from Z's statement on X": the position is Z's, turned round
+        hits.append(rel)
+    if not hits:
+        return None
+    # the outer predicate governs what it contains: "distanced itself from the call for X" opposes X
+    hits = [h for h in hits if not any(o.start < h.start < o.end and o.label != "neutral" for o in hits)]
+    # open wins over a verb it contains ("did not rule out X" is also "rule out X"),
+    # then the strongest, then the first
+    hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.start))
+    return hits[0]
+
+
+def _x_is(bad: bool, prop: Proposition) -> StanceLabel:
+    """The stance of saying X is bad (or good) toward ``prop``."""
+    if prop.kind == "problem":
+        return "support" if bad else "oppose"
+    if prop.kind == "unwant":
+        return "support" if bad else "oppose"
+    return "oppose" if bad else "support"
+
+
+# --- the learned model ----------------------------------------------------------------------------------
+
+
+class ModelMissing(RuntimeError):
+    """The stance model files are not installed."""
+
+
+class StanceModel:
+    """The cross-encoder: ``[CLS] proposition [SEP] text [SEP]`` → support / oppose / neutral."""
+
+    def __init__(self, path: Path | str = MODEL_DIR, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = Path(path)
+        if not (path / "stance.onnx").exists():
+            raise ModelMissing(f"no stance model at {path} (expected stance.onnx)")
+        self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        self.labels: list[StanceLabel] = list(self.config["labels"])
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(int(self.config["max_pieces"]), strategy="only_second")
+        opts = ort.SessionOptions()
+        n = threads if threads is not None else int(os.environ.get(THREADS_ENV, "1"))
+        opts.intra_op_num_threads = max(1, n)
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(
+            str(path / "stance.onnx"), opts, providers=["CPUExecutionProvider"]
+        )
+
+    def probs(self, proposition: str, texts: list[str], batch: int = 32) -> np.ndarray:
+        """Probabilities over :attr:`labels` for each text."""
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for k in range(0, len(order), batch):
+            idx = order[k : k + batch]
+            encs = self.tokenizer.encode_batch([(proposition, texts[i]) for i in idx])
+            n = max(len(e.ids) for e in encs)
+            ids = np.zeros((len(idx), n), dtype=np.int64)
+            types = np.zeros_like(ids)
+            mask = np.zeros_like(ids)
+            for j, e in enumerate(encs):
+                ids[j, : len(e.ids)] = e.ids
+                types[j, : len(e.ids)] = e.type_ids
+                mask[j, : len(e.ids)] = 1
+            (logits,) = self.session.run(
+                ["logits"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            )
+            z = logits - logits.max(-1, keepdims=True)
+            p = np.exp(z)
+            out[idx] = p / p.sum(-1, keepdims=True)
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> StanceModel | None:
+    """The shipped model (loaded once), or None when it is missing or switched off."""
+    if os.environ.get(NO_MODEL_ENV) == "1":
+        return None
+    try:
+        return StanceModel(path or MODEL_DIR)
+    except ModelMissing:
+        return None
+
+
+@lru_cache(maxsize=2)
+def model_version(path: str | None = None) -> str | None:
+    """``stance-`` and the first 12 hex digits of the shipped model's sha256 (None without a model)."""
+    f = Path(path or MODEL_DIR) / "stance.onnx"
+    if not f.exists():
+        return None
+    return "stance-" + hashlib.sha256(f.read_bytes()).hexdigest()[:12]
+
+
+# --- the classifier --------------------------------------------------------------------------------------
+
+
+def _trim(text: str) -> Span | None:
+    s = len(text) - len(text.lstrip())
+    e = len(text.rstrip())
+    return Span.of(text, s, e) if e > s else None
+
+
+def _trim_span(text: str, start: int, end: int) -> Span | None:
+    inner = _trim(text[start:end])
+    return Span(start + inner.start, start + inner.end, inner.text) if inner else None
+
+
+def _sentence_around(text: str, start: int, end: int) -> Span:
+    """The sentence holding text[start:end], as evidence for a model decision."""
+    a = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start))
+    a = a + 2 if a >= 0 else 0
+    b_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end)) if i >= 0]
+    b = min(b_candidates) + 1 if b_candidates else len(text)
+    span = _trim(text[a:b])
+    return Span(a + span.start, a + span.end, span.text) if span else Span.of(text, start, end)
+
+
+def classify_many(
+    texts: list[str],
+    proposition_text: str,
+    keywords: tuple[str, ...] = (),
+    use_model: bool = True,
+) -> list[Stance]:
+    """:func:`classify` for many texts at once (the model runs in batches)."""
+    prop = proposition(proposition_text, tuple(keywords))
+    out: list[Stance | None] = []
+    pending: list[int] = []
+    for i, text in enumerate(texts):
+        hit = rule_stance(text, prop)
+        if hit is not None:
+            ev = _trim_span(text, hit.start, hit.end)
+            out.append(Stance(hit.label, hit.strength, ev, "rule", hit.relative_to, hit.relation))
+        else:
+            out.append(None)
+            pending.append(i)
+    model = load_model() if use_model and pending else None
+    if model is not None:
+        probs = model.probs(prop.text, [texts[i] for i in pending])
+        for i, p in zip(pending, probs, strict=True):
+            k = int(p.argmax())
+            label = model.labels[k]
+            ev = _trim(texts[i]) if label != "neutral" else None
+            out[i] = Stance(label, float(p[k]), ev, "model")
+    return [s if s is not None else Stance("neutral", 0.5, None, "none") for s in out]
+
+
+def classify(
+    text: str, proposition_text: str, keywords: tuple[str, ...] = (), use_model: bool = True
+) -> Stance:
+    """The stance of ``text`` toward the proposition, with the evidence span (offsets into ``text``)."""
+    return classify_many([text], proposition_text, keywords, use_model)[0]

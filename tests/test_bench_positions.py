@@ -1,0 +1,69 @@
+"""bench/eval_gwsd.py scoring (on invented rows) and bench/bench_positions.py (timings not asserted)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load(name: str):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gwsd_gold_is_the_majority_and_a_tie_is_neutral() -> None:
+    ev = load("eval_gwsd")
+    assert ev.gold_label(["agrees"] * 5 + ["neutral"] * 3) == "support"
+    assert ev.gold_label(["disagrees"] * 4 + ["neutral"] * 3 + ["agrees"]) == "oppose"
+    assert ev.gold_label(["agrees"] * 4 + ["disagrees"] * 4) == "neutral"
+    assert ev.gold_label(["agrees"] * 3 + ["neutral"] * 3 + ["disagrees"] * 2) == "neutral"
+    assert ev.gold_label(["", ""]) == "neutral"
+
+
+def test_gwsd_scores() -> None:
+    ev = load("eval_gwsd")
+    s = ev.score(["support", "oppose", "neutral", "neutral"], ["support", "neutral", "neutral", "oppose"])
+    assert s["per_class"]["support"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
+    assert s["per_class"]["oppose"]["f1"] == 0.0
+    assert s["per_class"]["neutral"]["f1"] == 0.5
+    assert s["macro_f1"] == 0.5 and s["accuracy"] == 0.5
+    assert s["confusion"]["oppose"]["neutral"] == 1
+
+
+def test_gwsd_runs_saywho_stance_on_a_tsv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ev = load("eval_gwsd")
+    tsv = tmp_path / "mini.tsv"
+    head = "\t".join(["sentence", *[f"worker_{i}" for i in range(8)]])
+    rows = [
+        ("Climate change is a hoax, the senator said.", ["disagrees"] * 8),
+        ("Climate change is a grave threat to coastal towns.", ["agrees"] * 8),
+        ("The conference opens in Bonn on Monday.", ["neutral"] * 8),
+    ]
+    tsv.write_text(head + "\n" + "".join("\t".join([s, *w]) + "\n" for s, w in rows), encoding="utf-8")
+    out = tmp_path / "r.json"
+    ev.main([str(tsv), "--rules-only", "--json", str(out)])
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert r["sentences"] == 3 and r["macro_f1"] == 1.0
+    assert r["command"].endswith("--rules-only")
+
+
+@pytest.mark.slow
+def test_bench_positions_reports_seconds_per_thousand(tmp_path: Path) -> None:
+    bench = load("bench_positions")
+    out = tmp_path / "b.json"
+    db = tmp_path / "bench.db"
+    bench.main(["--statements", "40", "--repeat", "1", "--json", str(out), "--db", str(db)])
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert r["statements"] == 40 and r["distinct_statements"] > 20
+    assert r["database"]["statements"] >= 40 and r["database"]["seconds_per_1000"] > 0
+    assert len(r["load_average"]) == 3 and r["date"]
+    for k in ("relevance_keywords", "stance_rules", "stance_model", "chain"):
+        assert r["seconds_per_1000"][k] > 0

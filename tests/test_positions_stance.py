@@ -1,0 +1,133 @@
+"""The stance rules, construction by construction (the learned model is left out: use_model=False)."""
+
+from __future__ import annotations
+
+import pytest
+
+from saywho.positions.stance import classify, proposition
+
+TAX = "A new border tax should be introduced"
+SCRAP = "The border tax should be scrapped"
+CLIMATE = "Climate change is a serious concern"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("No to the border tax!", "oppose"),
+        ("“No to the border tax,” the crowd chanted.", "oppose"),
+        ("Tom Ash expressed opposition to the border tax on Monday.", "oppose"),
+        ("The minister voiced support for the border tax.", "support"),
+        ("The border tax would hinder growth.", "oppose"),
+        ("A border tax would cost thousands of jobs, he warned.", "oppose"),
+        ("The border tax would reduce smuggling.", "support"),
+        ("A border tax would help farmers.", "support"),
+        ("Roe did not rule out a border tax.", "open"),
+        ("Such a tax could not be ruled out in the long run.", "open"),
+        ("“We cannot rule it out,” she said.", "open"),
+        ("He would consider a border tax if farmers asked for it.", "open"),
+        ("I am open to a border tax.", "open"),
+        ("The Green Party rejected the border tax on Monday.", "oppose"),
+        ("Roe has rejected calls for a new border tax.", "oppose"),
+        ("Finance Minister Jane Roe backed the border tax.", "support"),
+        ("The Liberals voted for the border tax in parliament.", "support"),
+        ("The Liberals voted against the border tax.", "oppose"),
+        ("We do not support the border tax.", "oppose"),
+        ("The party is not opposed to a border tax.", "open"),
+        ("There will be no border tax this year.", "oppose"),
+        ("The border tax is a mistake.", "oppose"),
+        ("A border tax is long overdue.", "support"),
+        ("The border tax must be introduced now.", "support"),
+        ("The border tax should not be introduced.", "oppose"),
+        ("Parliament will debate the budget in April.", "neutral"),
+        ("The weather was mild in Strelsau.", "neutral"),
+    ],
+)
+def test_constructions_toward_a_policy(text: str, label: str) -> None:
+    s = classify(text, TAX, use_model=False)
+    assert s.label == label, (text, s)
+    if label != "neutral":
+        assert s.method == "rule"
+        assert s.evidence is not None
+        assert text[s.evidence.start : s.evidence.end] == s.evidence.text
+        assert s.evidence.text.strip() == s.evidence.text
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Roe rejected the border tax.", "support"),  # rejecting X is for scrapping X
+        ("Roe backed the border tax.", "oppose"),
+        ("The border tax would hinder growth.", "support"),
+        ("Roe did not rule out a border tax.", "open"),
+    ],
+)
+def test_direction_of_a_proposition_that_wants_x_gone(text: str, label: str) -> None:
+    assert classify(text, SCRAP, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Climate change is a hoax.", "oppose"),
+        ("Climate change is exaggerated, the senator said.", "oppose"),
+        ("Climate change is a grave threat to farming.", "support"),
+        ("Climate change would devastate coastal towns.", "support"),  # harm from X: X is a concern
+    ],
+)
+def test_direction_of_a_proposition_that_calls_x_bad(text: str, label: str) -> None:
+    assert classify(text, CLIMATE, use_model=False).label == label
+
+
+def test_distancing_from_someone_is_relative_to_them() -> None:
+    s = classify("The Traders' Association distanced themselves from Koss's statement.", TAX, use_model=False)
+    assert (s.label, s.relative_to, s.relation) == ("neutral", "Koss", "opposite")
+    s = classify("Lind said she agreed with Marta Koss's remarks.", TAX, use_model=False)
+    assert (s.relative_to, s.relation) == ("Marta Koss", "same")
+
+
+def test_distancing_from_a_stated_position_is_read_directly() -> None:
+    s = classify("The union distanced itself from the call for a border tax.", TAX, use_model=False)
+    assert s.label == "oppose" and s.relative_to is None
+
+
+def test_keywords_name_the_subject() -> None:
+    assert (
+        classify("The Greens rejected the levy.", TAX, use_model=False).label == "oppose"
+    )  # "the levy" stands for it
+    assert classify("The Greens rejected import duties.", TAX, use_model=False).label == "neutral"
+    assert (
+        classify("The Greens rejected import duties.", TAX, ("import duties",), use_model=False).label
+        == "oppose"
+    )
+
+
+def test_proposition_analysis() -> None:
+    p = proposition(TAX)
+    assert p.kind == "want" and "border tax" in p.terms
+    assert proposition(SCRAP).kind == "unwant"
+    assert proposition("Western troops should not be sent to Ruritania").kind == "unwant"
+    assert proposition(CLIMATE).kind == "problem"
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        ("The mayor vowed to fight climate change.", CLIMATE, "support"),  # acting against X: X matters
+        ("Cities must do more to tackle climate change.", CLIMATE, "support"),
+        ("He denied climate change.", CLIMATE, "oppose"),  # rejecting the claim
+        ("The Greens vowed to fight the border tax.", TAX, "oppose"),
+        ("The Greens vowed to fight the border tax.", SCRAP, "support"),
+        ("Farmers blocked the border tax.", TAX, "oppose"),
+        ("Farmers will fight for the border tax.", TAX, "support"),  # fighting *for* X is no counter-verb
+    ],
+)
+def test_acting_against_x_depends_on_the_proposition(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label
+
+
+def test_addressing_a_policy_takes_no_side() -> None:
+    assert (
+        classify("The minister will address the border tax in parliament.", TAX, use_model=False).label
+        == "neutral"
+    )
