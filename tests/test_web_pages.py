@@ -332,3 +332,27 @@ def test_chart_groups_months_and_escapes_labels() -> None:
     assert len(bars) == 2 and float(bars[0]) == 2 * float(bars[1])
     assert "2024-02" in svg  # an empty month keeps its place
     assert "no dated statements" in charts.stacked_bars([], title="none")
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("“No tax without a vote,”", "No tax without a vote"),
+        ('"Never."', "Never."),
+        ("the tax was “a disgrace”", "the tax was “a disgrace”"),  # not quoted as a whole: kept
+        ("“one” and “two”", "“one” and “two”"),  # two quotes: kept
+        ("“", "“"),
+        (None, ""),
+    ],
+)
+def test_quotes_are_shown_without_their_own_marks(given: str | None, shown: str) -> None:
+    from saywho.web.pages import bare_quote
+
+    assert bare_quote(given) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "top", "step"), [(0, 1, 1), (2, 2, 1), (7, 8, 2), (1457, 1500, 500), (40, 40, 10)]
+)
+def test_chart_axis(value: int, top: int, step: int) -> None:
+    assert charts.axis(value) == (top, step)

@@ -69,12 +69,17 @@ def bucket(series: Sequence[Series]) -> tuple[list[str], list[Series]]:
     return periods, grouped
 
 
-def _nice_max(value: int) -> int:
-    for step in (1, 2, 5):
-        for scale in (1, 10, 100, 1000, 10_000, 100_000, 1_000_000):
-            if step * scale >= value:
-                return step * scale
-    return value
+def axis(value: int, ticks: int = 4) -> tuple[int, int]:
+    """The axis' top and its tick step for counts up to ``value``: a step of 1, 2 or 5 times a power
+    of ten giving at most ``ticks`` intervals, the top a multiple of it (2 → 0, 1, 2; 1,457 → 0 to
+    1,500 by 500)."""
+    value = max(1, value)
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if step * ticks >= value:
+                return -(-value // step) * step, step
+        scale *= 10
 
 
 def stacked_bars(series: Sequence[Series], *, title: str, width: int = 720, height: int = 240) -> Markup:
@@ -83,16 +88,15 @@ def stacked_bars(series: Sequence[Series], *, title: str, width: int = 720, heig
     left, right, top, bottom = 44, 12, 28, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values.get(p, 0) for s in series) for p in periods]
-    top_value = _nice_max(max(totals, default=0) or 1)
+    top_value, step = axis(max(totals, default=0))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
     ]
-    # Axes and three gridlines.
-    for i in range(4):
-        value = top_value * i // 3
-        y = top + plot_h - plot_h * i / 3
+    # Gridlines, one per tick.
+    for value in range(0, top_value + 1, step):
+        y = top + plot_h - plot_h * value / top_value
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd" '
             'stroke-width="1"/>'

@@ -52,9 +52,22 @@ def make_templates() -> Jinja2Templates:
         u if isinstance(u, str) and u.lower().startswith(("http://", "https://")) else None
     )
     env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
+    env.filters["bare"] = bare_quote
     env.globals["STANCES"] = data.STANCES
     env.globals["ROLE_NAMES"] = ROLE_NAMES
     return templates
+
+
+OPENING, CLOSING = "“\"«‘'", "”\"»’'"
+
+
+def bare_quote(text: str | None) -> str:
+    """A quote's words without the quotation marks around them (a page puts its own), nor the comma
+    the sentence put inside them: “No tax without a vote,” → No tax without a vote."""
+    t = (text or "").strip()
+    if len(t) > 1 and t[0] in OPENING and t[-1] in CLOSING and t[1:-1].count(t[0]) == 0:
+        t = t[1:-1].rstrip(",;: ")
+    return t
 
 
 def guard_of(request: Request) -> Guard:
