@@ -453,3 +453,37 @@ def test_a_posted_article_is_read_for_every_topic(db: Database, corpus: ws.Corpu
         other = client.get("/api/statements", params={"topic": corpus.empty_topic}).json()
         assert tax["id"] not in {s["id"] for s in other["items"]}
         assert dock["id"] not in {s["id"] for s in about["items"]}
+
+
+def test_a_missing_figure_is_computed_once_for_concurrent_readers(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    from saywho.store import open_db
+    from saywho.web import data
+
+    calls: list[int] = []
+
+    @data.cached
+    def slow(db: Database, n: int) -> int:
+        calls.append(n)
+        time.sleep(0.2)
+        return n * 2
+
+    database = open_db(str(tmp_path / "c.db"))
+    data.set_cache_seconds(database, 60)
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(slow(database, 21))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8 and calls == [21]
+    # A result computed across an invalidation is not kept.
+    t = threading.Thread(target=lambda: slow(database, 5))
+    t.start()
+    time.sleep(0.05)
+    data.invalidate(database)
+    t.join()
+    assert slow(database, 5) == 10 and calls == [21, 5, 5]
+    database.dispose()

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -53,6 +54,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Pages and queries run in worker threads, which share one interpreter lock: a few threads
+        # keep the CPU as busy as forty, without forty threads queueing for the lock at every switch.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         if db is None:  # opened here, closed here
             database.dispose()

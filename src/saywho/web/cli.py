@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -90,7 +91,7 @@ def serve(
     if workers == 1:
         from saywho.web.app import create_app
 
-        settings = Settings(db=db, token=token, private=private, max_upload=max_upload)
+        settings = replace(Settings.from_env(), db=db, token=token, private=private, max_upload=max_upload)
         uvicorn.run(create_app(settings), host=host, port=port, **UVICORN)
         return
     # Several processes: each builds its app from the environment (saywho.web.app:factory).

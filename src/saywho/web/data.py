@@ -67,12 +67,20 @@ CACHE_ENTRIES = 2048
 
 
 class _Cache:
-    """Results by call, for ``seconds``, the least recently used dropped beyond ``CACHE_ENTRIES``."""
+    """Results by call, for ``seconds``, the least recently used dropped beyond ``CACHE_ENTRIES``.
+
+    One computation per key at a time: concurrent readers of a missing figure wait for the first
+    one's result instead of all computing it (under load, a topic page's figures computed by ten
+    threads at once took seconds each and held up every other page). ``generation`` counts
+    invalidations: a result computed across one is not kept.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.entries: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self.lock = threading.Lock()
+        self.flights: dict[tuple[Any, ...], threading.Lock] = {}
+        self.generation = 0
 
     def get(self, key: tuple[Any, ...]) -> tuple[bool, Any]:
         with self.lock:
@@ -82,12 +90,35 @@ class _Cache:
             self.entries.move_to_end(key)
             return True, hit[1]
 
-    def put(self, key: tuple[Any, ...], value: Any) -> None:
+    def put(self, key: tuple[Any, ...], value: Any, generation: int) -> None:
         with self.lock:
+            if generation != self.generation:
+                return
             self.entries[key] = (time.monotonic() + self.seconds, value)
             self.entries.move_to_end(key)
             while len(self.entries) > CACHE_ENTRIES:
                 self.entries.popitem(last=False)
+
+    def compute(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        with self.lock:
+            flight = self.flights.setdefault(key, threading.Lock())
+        with flight:
+            found, value = self.get(key)  # computed while this thread waited
+            if found:
+                return value
+            generation = self.generation
+            try:
+                value = make()
+                self.put(key, value, generation)
+            finally:
+                with self.lock:
+                    self.flights.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.generation += 1
 
 
 _caches: weakref.WeakKeyDictionary[Engine, _Cache] = weakref.WeakKeyDictionary()
@@ -104,8 +135,7 @@ def invalidate(db: Database) -> None:
     """Forget every cached figure of ``db`` (after a write)."""
     cache = _caches.get(db.engine)
     if cache is not None:
-        with cache.lock:
-            cache.entries.clear()
+        cache.clear()
 
 
 def cached(fn: Callable[P, R]) -> Callable[P, R]:
@@ -123,8 +153,7 @@ def cached(fn: Callable[P, R]) -> Callable[P, R]:
         key = (fn.__name__, args[1:], tuple(sorted(kwargs.items())))
         found, value = cache.get(key)
         if not found:
-            value = fn(*args, **kwargs)
-            cache.put(key, value)
+            value = cache.compute(key, lambda: fn(*args, **kwargs))
         return value  # type: ignore[no-any-return]
 
     return wrapper
