@@ -59,7 +59,7 @@ class Settings:
     max_upload: int = DEFAULT_MAX_UPLOAD
     secret: bytes | None = None  # signs sessions and CSRF tokens; from the token when not given
     pool_size: int = 16
-    threads: int = 4  # worker threads for pages and queries (SAYWHO_THREADS)
+    threads: int = 4  # worker threads for pages and queries (SAYWHO_WEB_THREADS)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -70,7 +70,7 @@ class Settings:
             private=os.environ.get("SAYWHO_PRIVATE", "") in ("1", "true", "yes"),
             max_upload=int(os.environ.get("SAYWHO_MAX_UPLOAD", DEFAULT_MAX_UPLOAD)),
             secret=secret.encode() if secret else None,
-            threads=int(os.environ.get("SAYWHO_THREADS", "4")),
+            threads=int(os.environ.get("SAYWHO_WEB_THREADS", "4")),
         )
 
 
