@@ -12,7 +12,7 @@ PUBLISHED ?= 2024-03-08
 
 # Training the attribution tagger: its own venv with the train extra (torch==2.13.0, CPU).
 TRAIN_VENV ?= .venv-train
-TRAIN_ARGS ?= --epochs 4 --stop-after 3
+TRAIN_ARGS ?= --epochs 4 --seed 13
 
 .PHONY: help venv demo test test-pg lint format bench bench-store bench-profiles eval train clean
 
