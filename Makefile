@@ -13,7 +13,7 @@ DB ?= saywho.db
 
 # Training the attribution tagger: its own venv with the train extra (torch==2.13.0, CPU).
 TRAIN_VENV ?= .venv-train
-TRAIN_ARGS ?= --epochs 4 --stop-after 3
+TRAIN_ARGS ?= --epochs 4 --seed 13
 
 .PHONY: help venv demo test test-pg browser lint format bench bench-store bench-web bench-profiles serve eval train clean
 

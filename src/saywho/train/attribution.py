@@ -257,6 +257,7 @@ def settings(args: argparse.Namespace, model, history: list) -> dict[str, object
         "lr": args.lr,
         "batch": args.batch,
         "stop_after": args.stop_after,
+        "resumed_after": getattr(args, "resumed_after", 0) or None,
         "threads": args.threads,
         "command": command(args),
         "dev_history": history,
@@ -339,6 +340,7 @@ def main(argv: list[str] | None = None) -> None:
             sched.step()
         step = done * steps_per_epoch
         print(f"resuming after epoch {done} (step {step}), best mean dev F1 {100 * best:.2f}", flush=True)
+    args.resumed_after = done
     for epoch in range(1, args.epochs + 1):
         order = list(range(len(data)))
         rng.shuffle(order)

@@ -40,6 +40,10 @@ def metric_rows(report: dict) -> list[str]:
     return rows
 
 
+def _best_epoch(history: list[dict]) -> int:
+    return max(history, key=lambda h: h["source"] + h["cue"] + h["content"])["epoch"]
+
+
 def render(model_dir: Path, report: dict | None, when: str) -> str:
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     size = sum((model_dir / n).stat().st_size for n in SHIPPED)
@@ -81,6 +85,14 @@ def render(model_dir: Path, report: dict | None, when: str) -> str:
             " (`--stop-after`): the time this session had."
             if config.get("stop_after")
             else ""
+        )
+        + (
+            f" Epochs {config['resumed_after'] + 1}–{config['epochs']} ran later with `--resume`, from the"
+            f" epoch-{config['resumed_after']} checkpoint: the same seeded shuffles and learning-rate"
+            " schedule, but AdamW's moments restarted from zero (that checkpoint predates their"
+            " saving), so the one-command run from scratch gives a slightly different model."
+            if config.get("resumed_after")
+            else ""
         ),
         "",
         "Dev exact-span F1 per epoch (the training script's own proxy, over words):",
@@ -89,6 +101,14 @@ def render(model_dir: Path, report: dict | None, when: str) -> str:
         "| --- | --- | --- | --- |",
         *[f"| {h['epoch']} | {h['source']} | {h['cue']} | {h['content']} |" for h in history],
         "",
+        *(
+            [
+                f"Shipped: epoch {_best_epoch(history)}, the best mean of the three F1s on dev.",
+                "",
+            ]
+            if history
+            else []
+        ),
         "## Metrics (PolNeAR dev, the whole extractor)",
         "",
         "```",
