@@ -9,21 +9,25 @@ POLNEAR ?= $(DATA)/polnear/dev/text
 POLNEAR_TRAIN ?= $(DATA)/polnear/train/text
 BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
+DB ?= saywho.db
 
 # Training the attribution tagger: its own venv with the train extra (torch==2.13.0, CPU).
 TRAIN_VENV ?= .venv-train
 TRAIN_ARGS ?= --epochs 4 --seed 13
 
-.PHONY: help venv demo test test-pg lint format bench bench-store bench-profiles eval train clean
+.PHONY: help venv demo test test-pg browser lint format bench bench-store bench-web bench-profiles serve eval train clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
 	@echo "make test    set up .venv, lint (ruff) and run the tests (starting a local PostgreSQL when it can)"
 	@echo "make test-pg the same with a local PostgreSQL started by .ci/postgres.sh (as CI does)"
+	@echo "make browser install Debian's chromium for the browser tests (as root; .ci/chromium.sh)"
+	@echo "make serve   saywho serve on DB=$(DB) at http://127.0.0.1:8000/"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
 	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
+	@echo "make bench-web    load test of saywho serve: 200 clients, 100,000 statements, 30 s (bench/README.md)"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
 	@echo "make bench-profiles  bare spaCy vs extract --profile fast|accurate, one core"
 	@echo "make train   train the attribution tagger on PolNeAR train (CPU, hours; never in CI)"
@@ -53,10 +57,17 @@ format: venv
 
 # The PostgreSQL half of the store tests needs a server: .ci/postgres.sh starts a throw-away one on
 # loopback (installing Debian's package when it can); without one those tests are skipped, saying so.
+# The browser tests drive Debian's chromium through Playwright: .ci/chromium.sh finds it (installing the
+# package when it can); without one those tests are skipped, saying so. Screenshots: build/screenshots/.
 test: lint
 	@url="$${SAYWHO_TEST_PG:-$$(bash .ci/postgres.sh 2>/dev/null || true)}"; \
 	if [ -z "$$url" ]; then echo "make test: no PostgreSQL here (needs root and apt-get); its tests are skipped, CI runs them"; fi; \
-	SAYWHO_TEST_PG="$$url" $(BIN)/python -m pytest
+	chromium="$${SAYWHO_CHROMIUM:-$$(bash .ci/chromium.sh 2>/dev/null || true)}"; \
+	if [ -z "$$chromium" ]; then echo "make test: no Chromium here (needs root and apt-get); the browser tests are skipped, CI runs them"; fi; \
+	SAYWHO_TEST_PG="$$url" SAYWHO_CHROMIUM="$$chromium" $(BIN)/python -m pytest
+
+browser:
+	bash .ci/chromium.sh
 
 test-pg:
 	SAYWHO_TEST_PG="$$(bash .ci/postgres.sh)" SAYWHO_REQUIRE_PG=1 $(MAKE) test
@@ -67,6 +78,13 @@ bench: venv
 bench-store: venv
 	nice $(BIN)/python bench/bench_store.py ingest $(POLNEAR_TRAIN) --limit 300 $(BENCH_ARGS)
 	nice $(BIN)/python bench/bench_store.py query --statements 1000000 $(BENCH_ARGS)
+
+# 200 concurrent clients for 30 s against saywho serve over a synthetic database of 100,000 statements.
+bench-web: venv
+	nice $(BIN)/python bench/bench_web.py --statements 100000 --clients 200 --duration 30 --workers 2 $(BENCH_ARGS)
+
+serve: venv
+	$(BIN)/saywho serve --db $(DB)
 
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev

@@ -29,6 +29,7 @@ from saywho.nlp import MODEL_ENV, ModelNotFound
 from saywho.records import Statement
 from saywho.render import progress, report_table, statement_table, write_jsonl
 from saywho.train.cli import app as train_app
+from saywho.web import cli as web_cli
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -294,6 +295,7 @@ def eval_polnear(
 
 # The corpus commands (ingest, quotes, actors, actor, articles, export, merge, split, failures).
 corpus_cli.register(app)
+web_cli.register(app)
 
 # Positions (issue 5): saywho stance, saywho positions, saywho topic.
 from saywho.positions.cli import register as _register_positions  # noqa: E402

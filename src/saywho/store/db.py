@@ -66,12 +66,17 @@ def database_url(db: str | None = None) -> str:
     raise DatabaseError(f"unsupported database URL scheme {scheme!r}: give a file path or postgresql://…")
 
 
-def open_db(db: str | None = None, *, migrate: bool = True, create: bool = True) -> Database:
+def open_db(
+    db: str | None = None, *, migrate: bool = True, create: bool = True, pool_size: int | None = None
+) -> Database:
     """The database named by ``db`` (see :func:`database_url`), at the current schema version.
 
     ``create=False`` refuses a SQLite file that does not exist yet (query
-    commands should not leave an empty database behind a typo).
+    commands should not leave an empty database behind a typo). ``pool_size``:
+    connections kept open for concurrent readers (a threaded web server); the
+    default suits one command.
     """
+    pool: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": pool_size}
     url = database_url(db)
     try:
         parsed = make_url(url)
@@ -84,10 +89,10 @@ def open_db(db: str | None = None, *, migrate: bool = True, create: bool = True)
             raise DatabaseError(f"{path}: no such database (run saywho ingest first, or give --db)")
         if path.parent and not path.parent.exists():
             raise DatabaseError(f"{path.parent}: no such directory for the database")
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **pool)
         _sqlite_setup(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10}, **pool)
     database = Database(engine, shown)
     try:
         if migrate:

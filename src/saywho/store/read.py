@@ -41,6 +41,9 @@ class Filters:
     outlet: str | None = None  # the article's outlet, case-insensitive
     search: str | None = None  # full-text query over the statement's content
     article_id: int | None = None
+    # Further conditions on ``statements`` from layers above the store (the web app's topic and stance
+    # filters, over tables the store does not define).
+    where: tuple[ColumnElement[bool], ...] = ()
 
 
 def speaker_ids(db: Database, query: str) -> list[int]:
@@ -106,6 +109,7 @@ def _conditions(conn: Connection, f: Filters) -> list[ColumnElement[bool]] | Non
         conds.append(search.matches(conn, statements, f.search))
     if f.article_id is not None:
         conds.append(statements.c.article_id == f.article_id)
+    conds.extend(f.where)
     return conds
 
 
@@ -134,12 +138,14 @@ def quotes(db: Database, f: Filters, limit: int = 50, offset: int = 0) -> list[d
     return [rows[i] for i in ids]
 
 
-def count_quotes(db: Database, f: Filters) -> int:
+def count_quotes(db: Database, f: Filters, cap: int | None = None) -> int:
+    """How many statements match ``f``; with ``cap``, counting stops at ``cap + 1`` (a page's "more than")."""
     with db.engine.connect() as conn:
         conds = _conditions(conn, f)
         if conds is None:
             return 0
-        return conn.execute(select(func.count()).select_from(_narrow(conds).subquery())).scalar_one()
+        narrow = _narrow(conds) if cap is None else _narrow(conds).limit(cap + 1)
+        return conn.execute(select(func.count()).select_from(narrow.subquery())).scalar_one()
 
 
 def iter_statements(db: Database, f: Filters, chunk: int = 5000) -> Iterator[dict[str, Any]]:
@@ -298,19 +304,39 @@ def article_list(
     if with_text:
         cols.append(articles.c.text)
     q = select(*cols)
-    if f.since:
-        q = q.where(articles.c.published >= f.since)
-    if f.until:
-        q = q.where(articles.c.published <= f.until)
-    if f.outlet:
-        q = q.where(func.lower(articles.c.outlet) == f.outlet.strip().lower())
     q = q.order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc()).offset(offset)
     if limit is not None:
         q = q.limit(limit)
     with db.engine.connect() as conn:
-        if f.search:
-            q = q.where(search.matches(conn, articles, f.search))
-        return [dict(r._mapping) for r in conn.execute(q)]
+        return [dict(r._mapping) for r in conn.execute(q.where(*_article_conditions(conn, f)))]
+
+
+def _article_conditions(conn: Connection, f: ArticleFilters) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.since:
+        conds.append(articles.c.published >= f.since)
+    if f.until:
+        conds.append(articles.c.published <= f.until)
+    if f.outlet:
+        conds.append(func.lower(articles.c.outlet) == f.outlet.strip().lower())
+    if f.search:
+        conds.append(search.matches(conn, articles, f.search))
+    return conds
+
+
+def count_articles(db: Database, f: ArticleFilters) -> int:
+    with db.engine.connect() as conn:
+        q = select(func.count()).select_from(articles).where(*_article_conditions(conn, f))
+        return conn.execute(q).scalar_one()
+
+
+def count_actors(db: Database, name: str | None = None) -> int:
+    """How many actors :func:`actor_list` pages through."""
+    q = select(func.count()).select_from(actors).where(actors.c.n_statements > 0)
+    if name:
+        q = q.where(actors.c.id.in_(speaker_ids(db, name)))
+    with db.engine.connect() as conn:
+        return conn.execute(q).scalar_one()
 
 
 def article(db: Database, article_id: int) -> dict[str, Any] | None:
