@@ -10,7 +10,7 @@ POLNEAR_TRAIN ?= $(DATA)/polnear/train/text
 BENCH_ARGS ?=
 PUBLISHED ?= 2024-03-08
 
-.PHONY: help venv demo test test-pg lint format bench bench-store eval clean
+.PHONY: help venv demo test test-pg lint format bench bench-store bench-scale eval clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
@@ -20,6 +20,7 @@ help:
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
 	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
+	@echo "make bench-scale  words/s of saywho ingest per engine (local, ray) and workers (1, 2) on POLNEAR_TRAIN"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
 	@echo "make clean   remove .venv, caches and build output"
 
@@ -59,6 +60,10 @@ bench: venv
 bench-store: venv
 	nice $(BIN)/python bench/bench_store.py ingest $(POLNEAR_TRAIN) --limit 300 $(BENCH_ARGS)
 	nice $(BIN)/python bench/bench_store.py query --statements 1000000 $(BENCH_ARGS)
+
+# Both engines x 1 and 2 workers, interleaved; the machine is shared, so the load average is recorded.
+bench-scale: venv
+	$(BIN)/python bench/bench_scale.py $(POLNEAR_TRAIN) --limit 300 --repeat 2 $(BENCH_ARGS)
 
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev

@@ -1,0 +1,255 @@
+"""Scaling out: words/s of ``saywho ingest`` per engine (local, ray) and number of workers, in one run.
+
+    python bench/bench_scale.py DIR [--limit N] [--repeat 2] [--workers 1,2] [--engines local,ray]
+                                [--sink dataset|sqlite] [--json OUT]
+
+DIR is a folder of ``*.txt`` articles (searched recursively), for instance
+``../shared/data/polnear/train/text``. Every configuration (engine × workers)
+runs the real ingest loop (:class:`saywho.ingest.run.Ingest`, as ``saywho
+ingest --engine E --workers N`` does) over the same files: reading in this
+process, extraction in the workers (each loading the pipeline: part of the
+time measured), results back to this process and written to the sink, a new
+Parquet dataset (``--out``; the default: what the engines do) or a new SQLite
+database (adds the single-writer store path). Configurations run interleaved,
+round after round, the order rotated each round, so that a machine that
+drifts (other jobs) touches all alike. Reported per configuration: median
+words/s; per round: the scaling ratio from the fewest to the most workers of
+each engine, and Ray's overhead against the local engine at equal workers
+(time ray / time local - 1); with their medians. Peak RSS per worker is each
+worker process's (or Ray actor's) VmHWM, as it reports it with its results.
+The load average is recorded before and after every run: the machine is shared.
+A local Ray instance is started once, before the runs (its start-up time is
+reported apart: a cluster is started once, not per ingest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from saywho import __version__
+from saywho.engines import make_engine, peak_rss_mb
+from saywho.engines.dataset import DatasetWriter
+from saywho.ingest.run import Ingest
+from saywho.store import open_db
+
+TARGET_SCALING = 1.8
+TARGET_RAY_OVERHEAD = 0.15
+
+
+def text_files(path: str, limit: int | None) -> list[Path]:
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(path)
+    files = sorted(root.rglob("*.txt")) if root.is_dir() else [root]
+    return files[:limit] if limit else files
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def one_run(engine_name: str, workers: int, files: list[Path], sink: str, model: str | None) -> dict:
+    engine = make_engine(engine_name, workers=workers, model=model)
+    with tempfile.TemporaryDirectory(prefix="saywho-bench-") as tmp:
+        out = DatasetWriter(Path(tmp) / "ds") if sink == "dataset" else None
+        db = open_db(str(Path(tmp) / "b.db")) if sink == "sqlite" else None
+        first: list[float] = []
+
+        def progress(s: Any) -> None:
+            if not first and s.new:
+                first.append(time.perf_counter())
+
+        before = load()
+        t0 = time.perf_counter()
+        summary = Ingest(db, None, engine=engine, out=out, on_progress=progress).run([str(f) for f in files])
+        seconds = time.perf_counter() - t0
+        if db is not None:
+            db.dispose()
+    if summary.failed or summary.new != len(files):
+        raise SystemExit(f"bench: {summary.failed} articles failed: {summary.failures[:3]}")
+    return {
+        "engine": engine_name,
+        "workers": workers,
+        "seconds": round(seconds, 2),
+        "words_per_s": round(summary.words / seconds),
+        "first_result_s": round(first[0] - t0, 2) if first else None,
+        "statements": summary.statements,
+        "worker_peak_rss_mb": sorted(summary.workers.values()),
+        "load_before": before,
+        "load_after": load(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", help="folder of *.txt articles (recursive)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N files (sorted)")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds (default 2)")
+    parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated (default 1,2)")
+    parser.add_argument("--engines", default="local,ray", help="engines, comma-separated (default local,ray)")
+    parser.add_argument("--sink", choices=("dataset", "sqlite"), default="dataset")
+    parser.add_argument("--model", default=None, help="spaCy pipeline (default as saywho chooses)")
+    parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures here")
+    args = parser.parse_args(argv)
+    try:
+        files = text_files(args.dir, args.limit)
+        counts = sorted({int(w) for w in args.workers.split(",")})
+    except FileNotFoundError:
+        parser.error(f"{args.dir}: no such file or directory")
+    except ValueError:
+        parser.error("--workers takes numbers: 1,2")
+    engines = [e for e in args.engines.split(",") if e]
+    if not files:
+        parser.error(f"{args.dir}: no .txt files")
+    if args.repeat < 1 or min(counts) < 1 or not set(engines) <= {"local", "ray"}:
+        parser.error("--repeat and --workers at least 1; --engines among local,ray")
+    words = sum(len(f.read_text(encoding="utf-8", errors="replace").split()) for f in files)
+
+    err = Console(stderr=True)
+    ray_start = None
+    if "ray" in engines:
+        import ray
+
+        from saywho.engines.ray_engine import _quiet, _stderr_muted
+
+        _quiet()
+        t = time.perf_counter()
+        with _stderr_muted():
+            ray.init(
+                num_cpus=max(counts), include_dashboard=False, log_to_driver=False, logging_level="ERROR"
+            )
+        ray_start = round(time.perf_counter() - t, 2)
+    configs = [(e, w) for e in engines for w in counts]
+    runs: list[dict] = []
+    try:
+        for r in range(args.repeat):
+            k = r % len(configs)
+            for engine, workers in configs[k:] + configs[:k]:  # rotated each round
+                row = one_run(engine, workers, files, args.sink, args.model)
+                row["round"] = r + 1
+                runs.append(row)
+                err.print(
+                    f"round {r + 1}/{args.repeat}: {engine} × {workers}: {row['seconds']} s, "
+                    f"{row['words_per_s']:,} words/s, load {row['load_before']} → {row['load_after']}",
+                    highlight=False,
+                )
+    finally:
+        if ray_start is not None:
+            import ray
+
+            ray.shutdown()
+    result = summarise(runs, engines, counts, args.repeat)
+    result.update(
+        {
+            "dir": args.dir,
+            "articles": len(files),
+            "words": words,
+            "sink": args.sink,
+            "repeat": args.repeat,
+            "ray_init_s": ray_start,
+            "driver_peak_rss_mb": peak_rss_mb(),
+            "runs": runs,
+            "env": {
+                "saywho": __version__,
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "machine": platform.machine(),
+                "ray": _ray_version(),
+            },
+        }
+    )
+    Console().print(result_table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _ray_version() -> str | None:
+    try:
+        import ray
+    except ImportError:
+        return None
+    return ray.__version__
+
+
+def summarise(runs: list[dict], engines: list[str], counts: list[int], repeat: int) -> dict:
+    def pick(engine: str, workers: int, r: int) -> dict:
+        return next(x for x in runs if x["engine"] == engine and x["workers"] == workers and x["round"] == r)
+
+    configs: dict[str, dict] = {}
+    for e in engines:
+        for w in counts:
+            mine = [x for x in runs if x["engine"] == e and x["workers"] == w]
+            configs[f"{e}×{w}"] = {
+                "words_per_s": round(statistics.median(x["words_per_s"] for x in mine)),
+                "all_words_per_s": [x["words_per_s"] for x in mine],
+                "worker_peak_rss_mb": max((m for x in mine for m in x["worker_peak_rss_mb"]), default=None),
+            }
+    scaling = {}
+    if len(counts) > 1:
+        lo, hi = counts[0], counts[-1]
+        for e in engines:
+            pairs = [pick(e, lo, r)["seconds"] / pick(e, hi, r)["seconds"] for r in range(1, repeat + 1)]
+            scaling[e] = {
+                "from": lo,
+                "to": hi,
+                "median": round(statistics.median(pairs), 3),
+                "rounds": [round(p, 3) for p in pairs],
+            }
+    overhead = {}
+    if {"local", "ray"} <= set(engines):
+        for w in counts:
+            rounds = range(1, repeat + 1)
+            pairs = [pick("ray", w, r)["seconds"] / pick("local", w, r)["seconds"] - 1 for r in rounds]
+            overhead[str(w)] = {
+                "median": round(statistics.median(pairs), 3),
+                "rounds": [round(p, 3) for p in pairs],
+            }
+    return {"configs": configs, "scaling": scaling, "ray_overhead": overhead}
+
+
+def result_table(r: dict) -> Table:
+    table = Table(
+        title=f"{r['articles']} articles, {r['words']:,} words, sink {r['sink']}, {r['repeat']} rounds — "
+        f"{r['env']['cpus']} CPUs, Python {r['env']['python']}, Ray {r['env']['ray']}",
+        title_justify="left",
+    )
+    for col in ("engine × workers", "words/s (median)", "all rounds", "peak RSS per worker MB"):
+        table.add_column(col, justify="left" if col.startswith("engine") else "right")
+    for name, c in r["configs"].items():
+        table.add_row(name, f"{c['words_per_s']:,}", " ".join(f"{x:,}" for x in c["all_words_per_s"]),
+                      str(c["worker_peak_rss_mb"]))  # fmt: skip
+    notes = []
+    for e, s in r["scaling"].items():
+        verdict = "meets" if s["median"] >= TARGET_SCALING else "BELOW"
+        notes.append(
+            f"{e} scaling {s['from']}→{s['to']}: {s['median']}× {s['rounds']} ({verdict} {TARGET_SCALING}×)"
+        )
+    for w, o in r["ray_overhead"].items():
+        verdict = "meets" if o["median"] <= TARGET_RAY_OVERHEAD else "ABOVE"
+        notes.append(
+            f"Ray overhead at {w}: {o['median']:+.1%} {o['rounds']} ({verdict} {TARGET_RAY_OVERHEAD:.0%})"
+        )
+    if r["ray_init_s"] is not None:
+        notes.append(f"local Ray started in {r['ray_init_s']} s (once, not timed in the runs)")
+    loads = [x["load_before"][0] for x in r["runs"]] + [x["load_after"][0] for x in r["runs"]]
+    notes.append(f"1-min load average during the runs: {min(loads)} to {max(loads)}")
+    table.caption = " · ".join(notes)
+    table.caption_justify = "left"
+    return table
+
+
+if __name__ == "__main__":
+    sys.exit(main())
