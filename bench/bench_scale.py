@@ -1,7 +1,7 @@
 """Scaling out: words/s of ``saywho ingest`` per engine (local, ray) and number of workers, in one run.
 
     python bench/bench_scale.py DIR [--limit N] [--repeat 2] [--workers 1,2] [--engines local,ray]
-                                [--sink dataset|sqlite] [--json OUT]
+                                [--sink dataset|sqlite] [--writer] [--pg URL] [--json OUT]
 
 DIR is a folder of ``*.txt`` articles (searched recursively), for instance
 ``../shared/data/polnear/train/text``. Every configuration (engine × workers)
@@ -20,6 +20,12 @@ worker process's (or Ray actor's) VmHWM, as it reports it with its results.
 The load average is recorded before and after every run: the machine is shared.
 A local Ray instance is started once, before the runs (its start-up time is
 reported apart: a cluster is started once, not per ingest).
+
+``--writer`` also measures the one writer both engines have, the ingest
+process storing results: a dataset from the last run is loaded (``saywho
+load``) into a new SQLite database (and, with ``--pg URL``, into that
+PostgreSQL database, emptied first), and its words/s tell how many workers
+one writer keeps up with.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -60,10 +67,12 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def one_run(engine_name: str, workers: int, files: list[Path], sink: str, model: str | None) -> dict:
+def one_run(
+    engine_name: str, workers: int, files: list[Path], sink: str, model: str | None, keep: Path | None = None
+) -> dict:
     engine = make_engine(engine_name, workers=workers, model=model)
     with tempfile.TemporaryDirectory(prefix="saywho-bench-") as tmp:
-        out = DatasetWriter(Path(tmp) / "ds") if sink == "dataset" else None
+        out = DatasetWriter(keep or Path(tmp) / "ds") if sink == "dataset" else None
         db = open_db(str(Path(tmp) / "b.db")) if sink == "sqlite" else None
         first: list[float] = []
 
@@ -101,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="local,ray", help="engines, comma-separated (default local,ray)")
     parser.add_argument("--sink", choices=("dataset", "sqlite"), default="dataset")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default as saywho chooses)")
+    parser.add_argument("--writer", action="store_true", help="also time loading a dataset (the writer)")
+    parser.add_argument("--pg", default=None, metavar="URL", help="--writer: also into this PostgreSQL db")
     parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures here")
     args = parser.parse_args(argv)
     try:
@@ -133,11 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         ray_start = round(time.perf_counter() - t, 2)
     configs = [(e, w) for e in engines for w in counts]
     runs: list[dict] = []
+    keep = Path(tempfile.mkdtemp(prefix="saywho-bench-ds-")) if args.writer else None
     try:
         for r in range(args.repeat):
             k = r % len(configs)
-            for engine, workers in configs[k:] + configs[:k]:  # rotated each round
-                row = one_run(engine, workers, files, args.sink, args.model)
+            order = configs[k:] + configs[:k]  # rotated each round
+            for i, (engine, workers) in enumerate(order):
+                last = keep is not None and r == args.repeat - 1 and i == len(order) - 1
+                row = one_run(engine, workers, files, "dataset" if last else args.sink, args.model,
+                              keep / "ds" if last and keep else None)  # fmt: skip
                 row["round"] = r + 1
                 runs.append(row)
                 err.print(
@@ -151,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
 
             ray.shutdown()
     result = summarise(runs, engines, counts, args.repeat)
+    if keep is not None:
+        result["writer"] = writer_runs(keep / "ds", args.pg, err)
+        shutil.rmtree(keep, ignore_errors=True)
     result.update(
         {
             "dir": args.dir,
@@ -174,6 +192,49 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def writer_runs(dataset: Path, pg: str | None, err: Console) -> list[dict]:
+    """Load ``dataset`` (already extracted) into fresh databases: how fast the one writer stores."""
+    from saywho.engines.dataset import load as load_dataset
+
+    rows = []
+    targets = [("SQLite", None)] + ([("PostgreSQL", pg)] if pg else [])
+    for name, url in targets:
+        with tempfile.TemporaryDirectory(prefix="saywho-bench-db-") as tmp:
+            db = open_db(str(Path(tmp) / "w.db")) if url is None else _empty_pg(url)
+            before = load()
+            t0 = time.perf_counter()
+            s = load_dataset(db, dataset)
+            seconds = time.perf_counter() - t0
+            db.dispose()
+        row = {
+            "db": name,
+            "seconds": round(seconds, 2),
+            "articles": s.new,
+            "statements": s.statements,
+            "words_per_s": round(s.words / seconds),
+            "statements_per_s": round(s.statements / seconds),
+            "load_before": before,
+            "load_after": load(),
+        }
+        err.print(f"writer: {name}: {row['seconds']} s, {row['words_per_s']:,} words/s", highlight=False)
+        rows.append(row)
+    return rows
+
+
+def _empty_pg(url: str) -> Any:
+    from sqlalchemy import text
+
+    from saywho.store.schema import metadata
+
+    db = open_db(url, migrate=False)
+    with db.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"))
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.dispose()
+    return open_db(url)
 
 
 def _ray_version() -> str | None:
@@ -241,6 +302,10 @@ def result_table(r: dict) -> Table:
         verdict = "meets" if o["median"] <= TARGET_RAY_OVERHEAD else "ABOVE"
         notes.append(
             f"Ray overhead at {w}: {o['median']:+.1%} {o['rounds']} ({verdict} {TARGET_RAY_OVERHEAD:.0%})"
+        )
+    for w in r.get("writer", []):
+        notes.append(
+            f"writer ({w['db']}): {w['words_per_s']:,} words/s, {w['statements_per_s']:,} statements/s"
         )
     if r["ray_init_s"] is not None:
         notes.append(f"local Ray started in {r['ray_init_s']} s (once, not timed in the runs)")

@@ -23,7 +23,7 @@ def load_bench():  # type: ignore[no-untyped-def]
 def test_scale_bench_on_the_examples(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bench = load_bench()
     out = tmp_path / "scale.json"
-    argv = [str(ROOT / "examples"), "--engines", "local", "--workers", "1,2", "--repeat", "1"]
+    argv = [str(ROOT / "examples"), "--engines", "local", "--workers", "1,2", "--repeat", "1", "--writer"]
     assert bench.main([*argv, "--json", str(out)]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     texts = sorted((ROOT / "examples").glob("*.txt"))
@@ -37,6 +37,9 @@ def test_scale_bench_on_the_examples(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert result["scaling"]["local"]["rounds"] == [
         round(result["runs"][0]["seconds"] / result["runs"][1]["seconds"], 3)
     ]
+    (writer,) = result["writer"]  # the last run's dataset, loaded into SQLite
+    assert writer["db"] == "SQLite" and writer["articles"] == 3
+    assert writer["statements"] == result["runs"][-1]["statements"] and writer["words_per_s"] > 0
     assert "local scaling 1→2" in capsys.readouterr().out
 
 
