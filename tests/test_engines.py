@@ -249,3 +249,33 @@ def test_ray_engine_writes_a_dataset(
     assert runner.invoke(app, ["load", str(ds), "--db", db]).exit_code == 1
     assert ingest(runner, str(corpus), "--db", local, "--workers", "2")[0] == 1
     assert snapshot(db) == snapshot(local)
+
+
+def test_ray_errors_fail_the_articles_left_and_other_errors_stop_the_run(
+    ray_cluster: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ray.exceptions
+
+    from saywho.engines import EngineError, ray_engine
+
+    rows = [{"key": k, "id": str(k), "text": "t", "published": None} for k in range(4)]
+    done = {"key": 0, "statements": "[]", "error": None, "fatal": False}
+
+    def lost(*_: object) -> Iterator[list[dict]]:
+        yield [done]
+        raise ray.exceptions.RayError("the node running the actor was lost")
+
+    monkeypatch.setattr(ray_engine, "_results", lost)
+    out = [r for batch in ray_engine.RayEngine(workers=2).map(iter([rows[:2], rows[2:]])) for r in batch]
+    assert out[0] == done
+    assert [(r["key"], r["error"]) for r in out[1:]] == [
+        (k, "ray: the node running the actor was lost") for k in (1, 2, 3)
+    ]
+
+    def broken(*_: object) -> Iterator[list[dict]]:
+        raise AttributeError("'Worker' object has no attribute 'core_worker'")
+        yield []
+
+    monkeypatch.setattr(ray_engine, "_results", broken)
+    with pytest.raises(EngineError, match="Ray Data failed: AttributeError"):
+        list(ray_engine.RayEngine(workers=2).map(iter([rows])))

@@ -263,12 +263,21 @@ def ingest(
             f"{s.reprocessed:,} re-extracted · {s.failed:,} failed · {s.statements:,} statements",
         )
 
+    runner = make_engine(
+        engine.value, workers=workers, model=model, address=address, extractor=lambda: _extractor(model)
+    )
+    if engine is EngineName.ray:  # a cluster that cannot be reached is said before anything is read
+        try:
+            runner.connect()  # type: ignore[attr-defined]
+        except EngineError as exc:
+            if database is not None:
+                database.dispose()
+            _say(str(exc))
+            raise typer.Exit(EXIT_ENGINE) from None
     run = Ingest(
         database,
         lambda: _extractor(model),
-        engine=make_engine(
-            engine.value, workers=workers, model=model, address=address, extractor=lambda: _extractor(model)
-        ),
+        engine=runner,
         out=DatasetWriter(out) if out is not None else None,
         options=options,
         extract=extract,

@@ -129,12 +129,6 @@ class RayEngine:
             self.close()
             raise EngineError(f"the Ray cluster has {cpus:g} CPUs, fewer than --workers {self.workers}")
         _quiet()  # again: ray.init configured its loggers
-        ctx = ray.data.DataContext.get_current()
-        ctx.execution_options.preserve_order = True  # stored in input order, as the local engine does
-        ctx.enable_progress_bars = False  # saywho shows its own progress
-        for attr in ("print_on_execution_start", "enable_operator_progress_bars"):
-            if hasattr(ctx, attr):
-                setattr(ctx, attr, False)
 
     def close(self) -> None:
         """Disconnect from Ray: a local instance this engine started stops, a cluster it joined runs on."""
@@ -157,28 +151,64 @@ class RayEngine:
             window = _take(it, self.window)
 
     def _window(self, rows: list[ArticleRow]) -> Iterator[list[ResultRow]]:
+        """One window through the actor pool. Over Ray Client (``ray://``), where Ray Data cannot run
+        its executor, the same pipeline runs in a task on the cluster and the window comes back whole."""
         ray = _ray()
-        ds = ray.data.from_items(rows).map_batches(
-            ExtractorActor,
-            fn_constructor_kwargs={"model": self.model},
-            batch_size=self.batch_size,
-            batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=self.workers),
-            num_cpus=1,
-        )
         seen: set[int] = set()
         try:
-            for block in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-                out = block.to_pylist()
+            if self._client():
+                task = ray.remote(num_cpus=0)(_collect)
+                out = ray.get(task.remote(rows, self.model, self.workers, self.batch_size))
                 seen.update(r["key"] for r in out)
                 yield out
-        except Exception as exc:  # an actor that cannot start, a node lost beyond Ray's retries
+                return
+            for out in _results(rows, self.model, self.workers, self.batch_size):
+                seen.update(r["key"] for r in out)
+                yield out
+        except ray.exceptions.RayError as exc:  # workers lost beyond Ray's retries: these articles failed
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             yield [
                 {"key": r["key"], "statements": None, "error": f"ray: {first}", "fatal": False}
                 for r in rows
                 if r["key"] not in seen
             ]
+        except Exception as exc:  # Ray Data itself cannot run here: no article is to blame
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise EngineError(f"Ray Data failed: {type(exc).__name__}: {first}") from exc
+
+    @staticmethod
+    def _client() -> bool:
+        try:
+            from ray.util.client import ray as client
+        except ImportError:
+            return False
+        return bool(client.is_connected())
+
+
+def _results(
+    rows: list[ArticleRow], model: str | None, workers: int, batch_size: int
+) -> Iterator[list[ResultRow]]:
+    """Result rows for ``rows``, in order, as the actor pool produces them."""
+    import ray.data
+
+    ctx = ray.data.DataContext.get_current()
+    ctx.execution_options.preserve_order = True  # stored in input order, as the local engine does
+    ctx.enable_progress_bars = False  # saywho shows its own progress
+    ds = ray.data.from_items(rows).map_batches(
+        ExtractorActor,
+        fn_constructor_kwargs={"model": model},
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=workers),
+        num_cpus=1,
+    )
+    for block in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+        yield block.to_pylist()
+
+
+def _collect(rows: list[ArticleRow], model: str | None, workers: int, batch_size: int) -> list[ResultRow]:
+    """:func:`_results` of a whole window, run as a task on the cluster (for Ray Client drivers)."""
+    return [r for out in _results(rows, model, workers, batch_size) for r in out]
 
 
 def _take(batches: Iterator[list[ArticleRow]], n: int) -> list[ArticleRow]:
