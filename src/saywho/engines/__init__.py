@@ -15,7 +15,7 @@ it loads the extractor once and turns each batch with :func:`extract_rows`.
 An article row: ``key`` (its number in the run), ``id`` (label), ``text``,
 ``published`` (ISO date or None). A result row: ``key``, ``statements`` (a
 JSON array of statement records, as ``saywho extract --format jsonl`` prints
-them) or ``error`` (one line), ``fatal`` (the worker has no extractor at
+them) and ``n`` (how many), or ``error`` (one line), ``fatal`` (the worker has no extractor at
 all), ``worker`` (host:pid) and ``peak_rss_mb`` (the worker's peak memory).
 """
 
@@ -75,10 +75,11 @@ def extract_rows(extractor: Piper, rows: Sequence[ArticleRow]) -> list[ResultRow
     items: list[Item] = [(r["text"], r["published"], r["id"]) for r in rows]
     out: list[ResultRow] = []
     for i, result in extract_each(extractor, items):
-        row: ResultRow = {"key": rows[i]["key"], "statements": None, "error": None, "fatal": False}
+        row: ResultRow = {"key": rows[i]["key"], "statements": None, "n": 0, "error": None, "fatal": False}
         if isinstance(result, Exception):
             row["error"] = f"extraction failed: {type(result).__name__}: {result}"
         else:
+            row["n"] = len(result)
             row["statements"] = json.dumps(
                 [st.to_dict() for st in result], ensure_ascii=False, separators=(",", ":")
             )

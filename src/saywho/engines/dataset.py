@@ -73,10 +73,13 @@ class DatasetWriter:
         path: str | None,
         source_id: str | None,
         statements: str | None,
+        n: int | None = None,
         worker: str | None = None,
     ) -> int:
-        """Add one article; ``statements`` is the JSON array from a worker (None: not extracted)."""
-        n = len(json.loads(statements)) if statements is not None else None
+        """Add one article; ``statements`` is the JSON array of ``n`` records from a worker (None: not
+        extracted)."""
+        if statements is not None and n is None:
+            n = len(json.loads(statements))
         self._add(
             {
                 "label": article.id,

@@ -33,8 +33,6 @@ from saywho.engines import ArticleRow, EngineError, ResultRow, Worker, default_w
 WINDOW_PER_WORKER = 512
 BATCH_SIZE = 16  # articles per map_batches call, as the local engine's batches
 
-RESULT_FIELDS = ("key", "statements", "error", "fatal", "worker", "peak_rss_mb")
-
 
 def require_ray() -> None:
     """Raise :class:`EngineError` (one line, how to install it) when Ray Data cannot be imported."""
@@ -59,6 +57,7 @@ def _result_schema() -> Any:
         [
             ("key", pa.int64()),
             ("statements", pa.large_string()),
+            ("n", pa.int64()),
             ("error", pa.string()),
             ("fatal", pa.bool_()),
             ("worker", pa.string()),

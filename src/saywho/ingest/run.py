@@ -181,7 +181,7 @@ class Ingest:
                 raise ModelNotFound(r["error"])
             self._fail(p.item.article.id, r["error"])
         elif self.out is not None:
-            self._write(p, r["statements"], r.get("worker"))
+            self._write(p, r["statements"], r.get("n"), r.get("worker"))
         else:
             self._store(p, [Statement.from_dict(d) for d in json.loads(r["statements"])])
 
@@ -267,7 +267,7 @@ class Ingest:
             self._stale.append(row.id)
         return None
 
-    def _write(self, p: _Pending, statements: str | None, worker: str | None) -> None:
+    def _write(self, p: _Pending, statements: str | None, n: int | None, worker: str | None) -> None:
         assert self.out is not None
         a = p.item.article
         self.summary.new += 1
@@ -277,13 +277,14 @@ class Ingest:
             path=p.item.path,
             source_id=p.item.source_id,
             statements=statements,
+            n=n,
             worker=worker,
         )
         self.summary.words += len(a.text.split())
 
     def _store(self, p: _Pending, found: list | None) -> None:
         if self.out is not None:
-            self._write(p, None, None)
+            self._write(p, None, None, None)
             return
         assert self.db is not None
         a = p.item.article
