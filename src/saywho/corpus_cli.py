@@ -169,7 +169,7 @@ def ingest(
         EngineName,
         typer.Option(
             help="Where extraction runs: local (worker processes on this machine) or ray (a Ray cluster; "
-            "pip install 'saywho[ray]')."
+            "pip install 'saywho\\[ray]')."
         ),
     ] = EngineName.local,
     workers: Annotated[
@@ -177,7 +177,7 @@ def ingest(
         typer.Option(
             min=0,
             envvar="SAYWHO_WORKERS",
-            help="Extraction workers, each loading the pipeline once [default: one per core; env: "
+            help="Extraction workers, each loading the pipeline once \\[default: one per core; env: "
             "SAYWHO_WORKERS]. 0 (local engine): extract in the ingest process itself.",
             show_default=False,
             show_envvar=False,
@@ -187,7 +187,7 @@ def ingest(
         str | None,
         typer.Option(
             help="--engine ray: the cluster to join, auto (the one on this machine) or ray://HOST:10001 "
-            "(Ray Client) [default: $RAY_ADDRESS, else a Ray instance started for this run].",
+            "(Ray Client) \\[default: $RAY_ADDRESS, else a Ray instance started for this run].",
             show_default=False,
         ),
     ] = None,

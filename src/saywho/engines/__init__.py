@@ -135,8 +135,8 @@ def make_engine(
     if name == "local":
         from saywho.engines.local import LocalEngine
 
-        return LocalEngine(workers=default_workers() if workers is None else workers, model=model,
-                           extractor=extractor)  # fmt: skip
+        n = default_workers() if workers is None else workers
+        return LocalEngine(workers=n, model=model, extractor=extractor)
     if name == "ray":
         from saywho.engines.ray_engine import RayEngine
 
