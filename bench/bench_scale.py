@@ -133,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     if "ray" in engines:
         import ray
 
-        from saywho.engines.ray_engine import _quiet, _stderr_muted
+        from saywho.engines.ray_engine import _quiet, _stderr_muted, local_priority
 
         _quiet()
+        local_priority()
         t = time.perf_counter()
         with _stderr_muted():
             ray.init(

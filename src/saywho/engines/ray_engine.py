@@ -115,6 +115,7 @@ class RayEngine:
             }
             if address is None:  # a local instance for this run
                 kwargs["num_cpus"] = max(self.workers, default_workers())
+                local_priority()
             try:
                 with _stderr_muted():  # Ray's C++ start-up lines; its errors come back as exceptions
                     ray.init(address=address, **kwargs)
@@ -217,6 +218,12 @@ def _take(batches: Iterator[list[ArticleRow]], n: int) -> list[ArticleRow]:
         if len(rows) >= n:
             break
     return rows
+
+
+def local_priority() -> None:
+    """Workers of a Ray instance started here run at the ingest's own priority, as local workers do
+    (Ray's default lowers theirs by 15, which on a shared machine yields to every other job)."""
+    os.environ.setdefault("RAY_worker_niceness", "0")
 
 
 @contextmanager
