@@ -18,6 +18,11 @@ each engine, and Ray's overhead against the local engine at equal workers
 (time ray / time local - 1); with their medians. Peak RSS per worker is each
 worker process's (or Ray actor's) VmHWM, as it reports it with its results.
 The load average is recorded before and after every run: the machine is shared.
+Each round also times a control, the same CPU-bound loop in one process and
+then in as many processes as workers at once: the scaling the machine itself
+gives at that moment (another job holding a core, or the kernel's session
+groups sharing the CPUs between jobs, shows there first), against which the
+engines' scaling is read.
 A local Ray instance is started once, before the runs (its start-up time is
 reported apart: a cluster is started once, not per ingest).
 
@@ -101,6 +106,23 @@ def one_run(
     }
 
 
+def machine_scaling(workers: int, n: int = 60_000_000) -> float:
+    """The control: time of one CPU-bound loop (``sum(range(n))``) alone, over that of ``workers`` of
+    them run at once in as many processes."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers) as pool:
+        pool.map(abs, range(workers))  # the processes are up before timing
+        t = time.perf_counter()
+        pool.apply(sum, (range(n),))
+        alone = time.perf_counter() - t
+        t = time.perf_counter()
+        pool.starmap(sum, [(range(n),)] * workers, chunksize=1)
+        together = time.perf_counter() - t
+    return round(workers * alone / together, 3)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dir", help="folder of *.txt articles (recursive)")
@@ -145,11 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         ray_start = round(time.perf_counter() - t, 2)
     configs = [(e, w) for e in engines for w in counts]
     runs: list[dict] = []
+    control: list[float] = []
     keep = Path(tempfile.mkdtemp(prefix="saywho-bench-ds-")) if args.writer else None
     try:
         for r in range(args.repeat):
             k = r % len(configs)
             order = configs[k:] + configs[:k]  # rotated each round
+            if len(counts) > 1:
+                control.append(machine_scaling(counts[-1]))
+                err.print(f"round {r + 1}/{args.repeat}: control (CPU-bound loop) scaling 1→{counts[-1]}: "
+                          f"{control[-1]}×", highlight=False)  # fmt: skip
             for i, (engine, workers) in enumerate(order):
                 last = keep is not None and r == args.repeat - 1 and i == len(order) - 1
                 row = one_run(engine, workers, files, "dataset" if last else args.sink, args.model,
@@ -167,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
 
             ray.shutdown()
     result = summarise(runs, engines, counts, args.repeat)
+    if control:
+        result["control_scaling"] = {"median": round(statistics.median(control), 3), "rounds": control}
     if keep is not None:
         result["writer"] = writer_runs(keep / "ds", args.pg, err)
         shutil.rmtree(keep, ignore_errors=True)
@@ -299,6 +328,9 @@ def result_table(r: dict) -> Table:
         notes.append(
             f"{e} scaling {s['from']}→{s['to']}: {s['median']}× {s['rounds']} ({verdict} {TARGET_SCALING}×)"
         )
+    if "control_scaling" in r:
+        c = r["control_scaling"]
+        notes.append(f"the machine's own scaling (a CPU-bound loop): {c['median']}× {c['rounds']}")
     for w, o in r["ray_overhead"].items():
         verdict = "meets" if o["median"] <= TARGET_RAY_OVERHEAD else "ABOVE"
         notes.append(

@@ -37,6 +37,7 @@ def test_scale_bench_on_the_examples(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert result["scaling"]["local"]["rounds"] == [
         round(result["runs"][0]["seconds"] / result["runs"][1]["seconds"], 3)
     ]
+    assert len(result["control_scaling"]["rounds"]) == 1 and result["control_scaling"]["median"] > 0
     (writer,) = result["writer"]  # the last run's dataset, loaded into SQLite
     assert writer["db"] == "SQLite" and writer["articles"] == 3
     assert writer["statements"] == result["runs"][-1]["statements"] and writer["words_per_s"] > 0
