@@ -17,7 +17,8 @@ words/s; per round: the scaling ratio from the fewest to the most workers of
 each engine, and Ray's overhead against the local engine at equal workers
 (time ray / time local - 1); with their medians. Peak RSS per worker is each
 worker process's (or Ray actor's) VmHWM, as it reports it with its results.
-The load average is recorded before and after every run: the machine is shared.
+The load average is recorded before and after every run, and the cores other
+jobs used meanwhile (sampled from /proc every 2 s): the machine is shared.
 Each round also times a control, the same CPU-bound loop in one process and
 then in as many processes as workers at once: the scaling the machine itself
 gives at that moment (another job holding a core, or the kernel's session
@@ -43,6 +44,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -72,6 +74,62 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+class OthersCpu:
+    """How many cores other jobs used while a run went on: every 2 s, the CPU time of each process
+    that is neither this benchmark nor one of its descendants (workers, Ray's processes), over the
+    time. A process that starts and ends between two samples is missed: a lower bound."""
+
+    def __init__(self) -> None:
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.used = 0.0
+        self.seconds = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> OthersCpu:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def cores(self) -> float | None:
+        return round(self.used / self.seconds, 2) if self.seconds else None
+
+    def _sample(self) -> tuple[float, dict[int, tuple[int, float]]]:
+        procs: dict[int, tuple[int, float]] = {}  # pid → (parent, cpu seconds)
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                cpu = (int(fields[11]) + int(fields[12])) / self.tick
+                procs[int(stat.parent.name)] = (int(fields[1]), cpu)
+            except (OSError, IndexError, ValueError):
+                continue
+        return time.monotonic(), procs
+
+    def _run(self) -> None:
+        if not Path("/proc/self/stat").exists():
+            return
+        me = os.getpid()
+        t0, before = self._sample()
+        while not self._stop.wait(2.0):
+            t1, now = self._sample()
+            ours, changed = {me}, True
+            while changed:
+                changed = False
+                for pid, (parent, _) in now.items():
+                    if parent in ours and pid not in ours:
+                        ours.add(pid)
+                        changed = True
+            self.used += sum(
+                cpu - before[pid][1] for pid, (_, cpu) in now.items() if pid in before and pid not in ours
+            )
+            self.seconds += t1 - t0
+            t0, before = t1, now
+
+
 def one_run(
     engine_name: str, workers: int, files: list[Path], sink: str, model: str | None, keep: Path | None = None
 ) -> dict:
@@ -86,9 +144,11 @@ def one_run(
                 first.append(time.perf_counter())
 
         before = load()
-        t0 = time.perf_counter()
-        summary = Ingest(db, None, engine=engine, out=out, on_progress=progress).run([str(f) for f in files])
-        seconds = time.perf_counter() - t0
+        with OthersCpu() as others:
+            t0 = time.perf_counter()
+            run = Ingest(db, None, engine=engine, out=out, on_progress=progress)
+            summary = run.run([str(f) for f in files])
+            seconds = time.perf_counter() - t0
         if db is not None:
             db.dispose()
     if summary.failed or summary.new != len(files):
@@ -103,6 +163,7 @@ def one_run(
         "worker_peak_rss_mb": sorted(summary.workers.values()),
         "load_before": before,
         "load_after": load(),
+        "others_cores": others.cores,
     }
 
 
@@ -185,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(row)
                 err.print(
                     f"round {r + 1}/{args.repeat}: {engine} × {workers}: {row['seconds']} s, "
-                    f"{row['words_per_s']:,} words/s, load {row['load_before']} → {row['load_after']}",
+                    f"{row['words_per_s']:,} words/s, load {row['load_before']} → {row['load_after']}, "
+                    f"other jobs {row['others_cores']} cores",
                     highlight=False,
                 )
     finally:
@@ -344,6 +406,9 @@ def result_table(r: dict) -> Table:
         notes.append(f"local Ray started in {r['ray_init_s']} s (once, not timed in the runs)")
     loads = [x["load_before"][0] for x in r["runs"]] + [x["load_after"][0] for x in r["runs"]]
     notes.append(f"1-min load average during the runs: {min(loads)} to {max(loads)}")
+    others = [x["others_cores"] for x in r["runs"] if x.get("others_cores") is not None]
+    if others:
+        notes.append(f"other jobs used {min(others)} to {max(others)} cores during the runs")
     table.caption = " · ".join(notes)
     table.caption_justify = "left"
     return table

@@ -32,6 +32,7 @@ def test_scale_bench_on_the_examples(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [(r["engine"], r["workers"]) for r in result["runs"]] == [("local", 1), ("local", 2)]
     for run in result["runs"]:
         assert run["words_per_s"] > 0 and run["statements"] > 0 and len(run["load_before"]) == 3
+        assert run["others_cores"] is None or run["others_cores"] >= 0
         assert 1 <= len(run["worker_peak_rss_mb"]) <= run["workers"]  # each worker that got a batch
         assert all(mb > 50 for mb in run["worker_peak_rss_mb"])  # a loaded spaCy pipeline
     assert result["scaling"]["local"]["rounds"] == [
