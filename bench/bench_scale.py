@@ -16,7 +16,10 @@ drifts (other jobs) touches all alike. Reported per configuration: median
 words/s; per round: the scaling ratio from the fewest to the most workers of
 each engine, and Ray's overhead against the local engine at equal workers
 (time ray / time local - 1); with their medians. Peak RSS per worker is each
-worker process's (or Ray actor's) VmHWM, as it reports it with its results.
+worker process's (or Ray actor's) VmHWM, as it reports it with its results,
+and so is the CPU time each worker used: words per worker CPU-second do not
+depend on other jobs taking the cores, and show whether a worker does more
+work per word on one engine or with more workers.
 The load average is recorded before and after every run, and the cores other
 jobs used meanwhile (sampled from /proc every 2 s): the machine is shared.
 Each round also times a control, the same CPU-bound loop in one process and
@@ -161,6 +164,8 @@ def one_run(
         "first_result_s": round(first[0] - t0, 2) if first else None,
         "statements": summary.statements,
         "worker_peak_rss_mb": sorted(summary.workers.values()),
+        "worker_cpu_s": sorted(summary.worker_cpu.values()),
+        "words_per_worker_cpu_s": round(summary.words / sum(summary.worker_cpu.values())),
         "load_before": before,
         "load_after": load(),
         "others_cores": others.cores,
@@ -349,6 +354,7 @@ def summarise(runs: list[dict], engines: list[str], counts: list[int], repeat: i
                 "words_per_s": round(statistics.median(x["words_per_s"] for x in mine)),
                 "all_words_per_s": [x["words_per_s"] for x in mine],
                 "worker_peak_rss_mb": max((m for x in mine for m in x["worker_peak_rss_mb"]), default=None),
+                "words_per_worker_cpu_s": round(statistics.median(x["words_per_worker_cpu_s"] for x in mine)),
             }
     scaling = {}
     if len(counts) > 1:
@@ -379,11 +385,17 @@ def result_table(r: dict) -> Table:
         f"{r['env']['cpus']} CPUs, Python {r['env']['python']}, Ray {r['env']['ray']}",
         title_justify="left",
     )
-    for col in ("engine × workers", "words/s (median)", "all rounds", "peak RSS per worker MB"):
+    for col in (
+        "engine × workers",
+        "words/s (median)",
+        "all rounds",
+        "words per worker CPU-s",
+        "peak RSS per worker MB",
+    ):
         table.add_column(col, justify="left" if col.startswith("engine") else "right")
     for name, c in r["configs"].items():
         table.add_row(name, f"{c['words_per_s']:,}", " ".join(f"{x:,}" for x in c["all_words_per_s"]),
-                      str(c["worker_peak_rss_mb"]))  # fmt: skip
+                      f"{c['words_per_worker_cpu_s']:,}", str(c["worker_peak_rss_mb"]))  # fmt: skip
     notes = []
     for e, s in r["scaling"].items():
         verdict = "meets" if s["median"] >= TARGET_SCALING else "BELOW"

@@ -35,6 +35,8 @@ def test_scale_bench_on_the_examples(tmp_path: Path, capsys: pytest.CaptureFixtu
         assert run["others_cores"] is None or run["others_cores"] >= 0
         assert 1 <= len(run["worker_peak_rss_mb"]) <= run["workers"]  # each worker that got a batch
         assert all(mb > 50 for mb in run["worker_peak_rss_mb"])  # a loaded spaCy pipeline
+        assert len(run["worker_cpu_s"]) == len(run["worker_peak_rss_mb"]) and min(run["worker_cpu_s"]) > 0
+        assert run["words_per_worker_cpu_s"] == round(result["words"] / sum(run["worker_cpu_s"]))
     assert result["scaling"]["local"]["rounds"] == [
         round(result["runs"][0]["seconds"] / result["runs"][1]["seconds"], 3)
     ]
@@ -49,7 +51,7 @@ def test_ratios_from_paired_rounds() -> None:
     bench = load_bench()
     runs = [
         {"engine": e, "workers": w, "round": r, "seconds": s, "words_per_s": round(1000 / s),
-         "worker_peak_rss_mb": [200.0] * w}
+         "worker_peak_rss_mb": [200.0] * w, "words_per_worker_cpu_s": 1000}
         for (e, w, r, s) in [
             ("local", 1, 1, 10.0), ("local", 2, 1, 5.0), ("ray", 1, 1, 11.0), ("ray", 2, 1, 6.0),
             ("local", 1, 2, 12.0), ("local", 2, 2, 8.0), ("ray", 1, 2, 12.0), ("ray", 2, 2, 8.8),

@@ -16,7 +16,8 @@ An article row: ``key`` (its number in the run), ``id`` (label), ``text``,
 ``published`` (ISO date or None). A result row: ``key``, ``statements`` (a
 JSON array of statement records, as ``saywho extract --format jsonl`` prints
 them) and ``n`` (how many), or ``error`` (one line), ``fatal`` (the worker has no extractor at
-all), ``worker`` (host:pid) and ``peak_rss_mb`` (the worker's peak memory).
+all), ``worker`` (host:pid), ``peak_rss_mb`` (the worker's peak memory) and
+``cpu_s`` (the CPU time the worker has used so far).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import resource
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -116,10 +118,11 @@ class Worker:
             out = [{"key": r["key"], "statements": None, "error": self.error, "fatal": True} for r in rows]
         else:
             out = extract_rows(self.extractor, rows)
-        rss = peak_rss_mb()
+        rss, cpu = peak_rss_mb(), round(time.process_time(), 3)
         for r in out:
             r["worker"] = self.name
             r["peak_rss_mb"] = rss
+            r["cpu_s"] = cpu
         return out
 
 

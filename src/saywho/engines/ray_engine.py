@@ -62,6 +62,7 @@ def _result_schema() -> Any:
             ("fatal", pa.bool_()),
             ("worker", pa.string()),
             ("peak_rss_mb", pa.float64()),
+            ("cpu_s", pa.float64()),
         ]
     )
 

@@ -49,6 +49,7 @@ class Summary:
     store_seconds: float = 0.0  # time in the write path (transactions, actors, clusters), for benchmarks
     failures: list[tuple[str, str]] = field(default_factory=list)
     workers: dict[str, float] = field(default_factory=dict)  # worker (host:pid) → its peak RSS in MB
+    worker_cpu: dict[str, float] = field(default_factory=dict)  # worker → CPU seconds it has used
 
     @property
     def seen(self) -> int:
@@ -173,9 +174,9 @@ class Ingest:
 
     def _result(self, p: _Pending, r: ResultRow) -> None:
         if r.get("worker"):
-            self.summary.workers[r["worker"]] = max(
-                self.summary.workers.get(r["worker"], 0.0), r.get("peak_rss_mb") or 0.0
-            )
+            w = r["worker"]
+            self.summary.workers[w] = max(self.summary.workers.get(w, 0.0), r.get("peak_rss_mb") or 0.0)
+            self.summary.worker_cpu[w] = max(self.summary.worker_cpu.get(w, 0.0), r.get("cpu_s") or 0.0)
         if r["error"] is not None:
             if r.get("fatal"):
                 raise ModelNotFound(r["error"])
