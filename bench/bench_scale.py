@@ -21,7 +21,8 @@ and so is the CPU time each worker used: words per worker CPU-second do not
 depend on other jobs taking the cores, and show whether a worker does more
 work per word on one engine or with more workers.
 The load average is recorded before and after every run, and the cores other
-jobs used meanwhile (sampled from /proc every 2 s): the machine is shared.
+jobs used meanwhile (the machine's busy time less the benchmark's own, from
+/proc every 2 s), and those the hypervisor took (steal): the machine is shared.
 Each round also times a control, the same CPU-bound loop in one process and
 then in as many processes as workers at once: the scaling the machine itself
 gives at that moment (another job holding a core, or the kernel's session
@@ -78,13 +79,16 @@ def load() -> list[float]:
 
 
 class OthersCpu:
-    """How many cores other jobs used while a run went on: every 2 s, the CPU time of each process
-    that is neither this benchmark nor one of its descendants (workers, Ray's processes), over the
-    time. A process that starts and ends between two samples is missed: a lower bound."""
+    """How many cores other jobs used while a run went on, and how many the hypervisor took (steal).
+
+    Every 2 s: the machine's busy CPU time (/proc/stat) less this benchmark's, that is its process
+    and every descendant (workers, Ray's processes), each counted with the children it has reaped
+    (so a worker that ended between two samples is still counted as ours)."""
 
     def __init__(self) -> None:
         self.tick = os.sysconf("SC_CLK_TCK")
-        self.used = 0.0
+        self.others = 0.0
+        self.steal = 0.0
         self.seconds = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -99,38 +103,48 @@ class OthersCpu:
 
     @property
     def cores(self) -> float | None:
-        return round(self.used / self.seconds, 2) if self.seconds else None
+        return round(max(0.0, self.others) / self.seconds, 2) if self.seconds else None
 
-    def _sample(self) -> tuple[float, dict[int, tuple[int, float]]]:
-        procs: dict[int, tuple[int, float]] = {}  # pid → (parent, cpu seconds)
+    @property
+    def steal_cores(self) -> float | None:
+        return round(self.steal / self.seconds, 2) if self.seconds else None
+
+    def _machine(self) -> tuple[float, float]:
+        """(busy, steal) CPU seconds of the whole machine so far."""
+        with open("/proc/stat", encoding="ascii") as fh:
+            f = [int(x) for x in fh.readline().split()[1:9]]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = f
+        return (user + nice + system + irq + softirq) / self.tick, steal / self.tick
+
+    def _ours(self) -> float:
+        """CPU seconds of this process and its descendants, with the children each has reaped."""
+        me = os.getpid()
+        procs: dict[int, tuple[int, float]] = {}  # pid → (parent, own + reaped children's CPU seconds)
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                cpu = (int(fields[11]) + int(fields[12])) / self.tick
-                procs[int(stat.parent.name)] = (int(fields[1]), cpu)
+                f = stat.read_text().rsplit(")", 1)[1].split()
+                procs[int(stat.parent.name)] = (int(f[1]), sum(int(x) for x in f[11:15]) / self.tick)
             except (OSError, IndexError, ValueError):
                 continue
-        return time.monotonic(), procs
+        ours, changed = {me}, True
+        while changed:
+            changed = False
+            for pid, (parent, _) in procs.items():
+                if parent in ours and pid not in ours:
+                    ours.add(pid)
+                    changed = True
+        return sum(cpu for pid, (_, cpu) in procs.items() if pid in ours)
 
     def _run(self) -> None:
-        if not Path("/proc/self/stat").exists():
+        if not Path("/proc/stat").exists():
             return
-        me = os.getpid()
-        t0, before = self._sample()
+        t0, (busy0, steal0), ours0 = time.monotonic(), self._machine(), self._ours()
         while not self._stop.wait(2.0):
-            t1, now = self._sample()
-            ours, changed = {me}, True
-            while changed:
-                changed = False
-                for pid, (parent, _) in now.items():
-                    if parent in ours and pid not in ours:
-                        ours.add(pid)
-                        changed = True
-            self.used += sum(
-                cpu - before[pid][1] for pid, (_, cpu) in now.items() if pid in before and pid not in ours
-            )
+            t1, (busy1, steal1), ours1 = time.monotonic(), self._machine(), self._ours()
+            self.others += (busy1 - busy0) - (ours1 - ours0)
+            self.steal += steal1 - steal0
             self.seconds += t1 - t0
-            t0, before = t1, now
+            t0, busy0, steal0, ours0 = t1, busy1, steal1, ours1
 
 
 def one_run(
@@ -169,6 +183,7 @@ def one_run(
         "load_before": before,
         "load_after": load(),
         "others_cores": others.cores,
+        "steal_cores": others.steal_cores,
     }
 
 
@@ -252,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                 err.print(
                     f"round {r + 1}/{args.repeat}: {engine} × {workers}: {row['seconds']} s, "
                     f"{row['words_per_s']:,} words/s, load {row['load_before']} → {row['load_after']}, "
-                    f"other jobs {row['others_cores']} cores",
+                    f"other jobs {row['others_cores']} cores, steal {row['steal_cores']}",
                     highlight=False,
                 )
     finally:
