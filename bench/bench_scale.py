@@ -82,14 +82,15 @@ class OthersCpu:
     """How many cores other jobs used while a run went on, and how many the hypervisor took (steal).
 
     Every 2 s: the machine's busy CPU time (/proc/stat) less this benchmark's, that is its process
-    and every descendant (workers, Ray's processes), each counted with the children it has reaped
-    (so a worker that ended between two samples is still counted as ours)."""
+    and every descendant (workers, Ray's processes). A descendant's time after its last sample is
+    missed, so other jobs' figure is a slight overestimate."""
 
     def __init__(self) -> None:
         self.tick = os.sysconf("SC_CLK_TCK")
         self.others = 0.0
         self.steal = 0.0
         self.seconds = 0.0
+        self._seen: dict[int, float] = {}  # pid of ours → its CPU seconds when last seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -117,13 +118,15 @@ class OthersCpu:
         return (user + nice + system + irq + softirq) / self.tick, steal / self.tick
 
     def _ours(self) -> float:
-        """CPU seconds of this process and its descendants, with the children each has reaped."""
+        """CPU seconds of this process and its descendants so far; a descendant that has ended keeps
+        the last time it was seen with (Ray's raylet does not wait for its workers, so their time
+        never reaches its children's count)."""
         me = os.getpid()
-        procs: dict[int, tuple[int, float]] = {}  # pid → (parent, own + reaped children's CPU seconds)
+        procs: dict[int, tuple[int, float]] = {}  # pid → (parent, CPU seconds)
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 f = stat.read_text().rsplit(")", 1)[1].split()
-                procs[int(stat.parent.name)] = (int(f[1]), sum(int(x) for x in f[11:15]) / self.tick)
+                procs[int(stat.parent.name)] = (int(f[1]), (int(f[11]) + int(f[12])) / self.tick)
             except (OSError, IndexError, ValueError):
                 continue
         ours, changed = {me}, True
@@ -133,7 +136,10 @@ class OthersCpu:
                 if parent in ours and pid not in ours:
                     ours.add(pid)
                     changed = True
-        return sum(cpu for pid, (_, cpu) in procs.items() if pid in ours)
+        for pid in ours:
+            if pid in procs:
+                self._seen[pid] = procs[pid][1]
+        return sum(self._seen.values())
 
     def _run(self) -> None:
         if not Path("/proc/stat").exists():
