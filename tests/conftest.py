@@ -33,6 +33,8 @@ def runner() -> CliRunner:
 def quote_finder(monkeypatch: pytest.MonkeyPatch) -> QuoteFinder:
     finder = QuoteFinder()
     monkeypatch.setattr(cli, "load_extractor", lambda model, profile=None: finder)
+    # The stand-in lives in this process: `saywho ingest` extracts here, not in worker processes.
+    monkeypatch.setenv("SAYWHO_WORKERS", "0")
     return finder
 
 

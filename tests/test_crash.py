@@ -1,5 +1,6 @@
 """Crash safety: kill -9 an ingest in the middle, run it again, and every article is stored exactly once
-with all of its statements. The ingest runs in a subprocess with the real extractor."""
+with all of its statements. The ingest runs in a subprocess with the real extractor, in two worker
+processes (the local engine), which must not outlive it."""
 
 from __future__ import annotations
 
@@ -48,10 +49,33 @@ def _ingest(folder: Path, db: str) -> subprocess.Popen[bytes]:
             "2",
             "--published",
             "2024-03-08",
+            "--workers",
+            "2",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux; empty elsewhere)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _committed(db: str) -> int:
@@ -82,9 +106,16 @@ def test_kill_9_mid_run_then_run_again(db_url: str, tmp_path: Path, extractor: E
             break
         time.sleep(0.05)
     assert proc.poll() is None, "the ingest ended before it could be killed: " + proc.stderr.read().decode()
+    workers = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    if sys.platform == "linux":
+        assert workers, "the ingest had no worker processes"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "worker processes outlived the killed ingest"
 
     database = open_db(db_url)
     with database.engine.connect() as conn:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from contextlib import nullcontext
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -31,11 +32,17 @@ EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
 EXIT_DB = 4
+EXIT_ENGINE = 5
 
 EXIT_CODES = (
     "Exit codes: 0 all sources stored; 1 one or more sources failed (each named on one stderr line and "
     "stored in the failures table; the others were stored); 2 usage error; 3 no spaCy pipeline installed; "
-    "4 the database cannot be opened."
+    "4 the database cannot be opened; 5 --engine ray: Ray is not installed, or the cluster cannot be "
+    "started or reached."
+)
+LOAD_EXIT_CODES = (
+    "Exit codes: 0 every article stored; 1 the dataset records failed sources (now in the failures "
+    "table); 2 usage error (not a saywho dataset); 4 the database cannot be opened."
 )
 QUERY_EXIT_CODES = (
     "Exit codes: 0 done; 1 nothing by that name; 2 usage error; 4 the database cannot be opened."
@@ -57,6 +64,11 @@ DbOption = Annotated[
 class Format(StrEnum):
     table = "table"
     jsonl = "jsonl"
+
+
+class EngineName(StrEnum):
+    local = "local"
+    ray = "ray"
 
 
 class ExportFormat(StrEnum):
@@ -153,6 +165,40 @@ def ingest(
         int, typer.Option(min=1, help="Refuse files and downloads larger than this many bytes.")
     ] = textio.DEFAULT_MAX_BYTES,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per extraction batch.")] = 16,
+    engine: Annotated[
+        EngineName,
+        typer.Option(
+            help="Where extraction runs: local (worker processes on this machine) or ray (a Ray cluster; "
+            "pip install 'saywho\\[ray]')."
+        ),
+    ] = EngineName.local,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            envvar="SAYWHO_WORKERS",
+            help="Extraction workers, each loading the pipeline once \\[default: one per core; env: "
+            "SAYWHO_WORKERS]. 0 (local engine): extract in the ingest process itself.",
+            show_default=False,
+            show_envvar=False,
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine ray: the cluster to join, auto (the one on this machine) or ray://HOST:10001 "
+            "(Ray Client) \\[default: $RAY_ADDRESS, else a Ray instance started for this run].",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write articles, statements and failures to this Parquet dataset (a folder) instead of a "
+            "database; saywho load DIR stores it later.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read articles, extract their statements and store both, once each.
 
@@ -160,13 +206,24 @@ def ingest(
     skipped, so running the same ingest twice adds nothing. Each article is
     committed on its own: a run that is killed can be run again.
     """
+    from saywho.engines import EngineError, make_engine
+    from saywho.engines.dataset import DatasetWriter
     from saywho.ingest import SourceError
     from saywho.ingest import sources as sources_mod
     from saywho.ingest.run import Ingest
+    from saywho.nlp import ModelNotFound
 
     given = sources or []
     if not given and not reprocess:
         raise typer.BadParameter("give at least one SOURCE (or --reprocess alone)", param_hint="SOURCE")
+    if address is not None and engine is not EngineName.ray:
+        raise typer.BadParameter("--address is for --engine ray", param_hint="--address")
+    if workers == 0 and engine is EngineName.ray:
+        raise typer.BadParameter("--engine ray needs at least one worker", param_hint="--workers")
+    if out is not None and reprocess:
+        raise typer.BadParameter("--reprocess re-extracts stored articles: it needs --db, not --out")
+    if out is not None and out.exists() and not out.is_dir():
+        raise typer.BadParameter(f"{out}: not a folder", param_hint="--out")
     try:
         sources_mod.check(given)
         textio.check_encoding(encoding)
@@ -175,7 +232,15 @@ def ingest(
     except LookupError:
         raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
     published_on = _date(published)
-    database = _open(db, create=True)
+    if engine is EngineName.ray:
+        from saywho.engines.ray_engine import require_ray
+
+        try:
+            require_ray()
+        except EngineError as exc:
+            _say(str(exc))
+            raise typer.Exit(EXIT_ENGINE) from None
+    database = _open(db, create=True) if out is None else None
     console = Console(stderr=True)
     options = sources_mod.Options(allow_private=allow_private, max_bytes=max_bytes, encoding=encoding)
     bar = Progress(
@@ -200,10 +265,29 @@ def ingest(
 
     from saywho.positions.statements import WithActions
 
+    # positions taken without speech ("voted for the tax") are stored as statements too (issue 5),
+    # by this process and by every worker (saywho.engines.Worker wraps its extractor the same way)
+    runner = make_engine(
+        engine.value,
+        workers=workers,
+        model=model,
+        address=address,
+        extractor=lambda: WithActions(_extractor(model)),
+    )
+    if engine is EngineName.ray:  # a cluster that cannot be reached is said before anything is read
+        try:
+            runner.connect()  # type: ignore[attr-defined]
+        except EngineError as exc:
+            if database is not None:
+                database.dispose()
+            _say(str(exc))
+            raise typer.Exit(EXIT_ENGINE) from None
+    read: list[Any] = []
     run = Ingest(
         database,
-        # positions taken without speech ("voted for the tax") are stored as statements too (issue 5)
         lambda: WithActions(_extractor(model)),
+        engine=runner,
+        out=DatasetWriter(out) if out is not None else None,
         options=options,
         extract=extract,
         reprocess=reprocess,
@@ -219,16 +303,93 @@ def ingest(
                 summary = run.run(given)
         else:
             summary = run.run(given)
-        # every stored topic reads the new statements (and any an interrupted run left unread)
+        if database is not None:
+            # every stored topic reads the new statements (and any an interrupted run left unread)
+            from saywho.positions.cli import update_topics
+
+            read = update_topics(database)
+    except ModelNotFound as exc:  # a worker found no spaCy pipeline
+        _say(str(exc).strip().splitlines()[0])
+        raise typer.Exit(EXIT_MODEL) from None
+    except EngineError as exc:
+        _say(str(exc))
+        raise typer.Exit(EXIT_ENGINE) from None
+    finally:
+        if database is not None:
+            database.dispose()
+    where = f"stored in {database.url}" if database is not None else f"written to {out}"
+    print(
+        f"{summary.seen:,} articles: {summary.new:,} new, {summary.known:,} already known, "
+        f"{summary.reprocessed:,} re-extracted, {summary.failed:,} failed; "
+        f"{summary.statements:,} statements {where}"
+    )
+    for p in read:
+        print(f"topic {p.topic}: {p.articles:,} articles read, {p.about:,} statements about it")
+    raise typer.Exit(EXIT_INPUT if summary.failed else EXIT_OK)
+
+
+def load(
+    dataset: Annotated[
+        Path,
+        typer.Argument(
+            help="A Parquet dataset written by saywho ingest --out (its folder, or one of its files).",
+            metavar="DIR",
+            exists=True,
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Store a dataset written by saywho ingest --out: articles, statements and failures, once each.
+
+    Idempotent as ingest is: articles already stored are left as they are, so a
+    dataset can be loaded again, and datasets from several runs or machines
+    can be loaded one after the other (or at once, into PostgreSQL).
+    """
+    from saywho.engines import dataset as dataset_mod
+
+    files = dataset_mod.dataset_files(dataset)
+    if not files:
+        raise typer.BadParameter(f"{dataset}: no .parquet files", param_hint="DIR")
+    try:
+        dataset_mod.check(files)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="DIR") from None
+    database = _open(db, create=True)
+    console = Console(stderr=True)
+    bar = Progress(
+        SpinnerColumn(),
+        BarColumn(bar_width=24),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=True,
+    )
+    task = bar.add_task("loading", total=dataset_mod.count_rows(dataset))
+
+    def progress(s: Any) -> None:
+        bar.update(
+            task,
+            completed=s.seen,
+            description=f"loading: {s.seen:,} rows · {s.new:,} new · {s.known:,} known · "
+            f"{s.failed:,} failures · {s.statements:,} statements",
+        )
+
+    command = shlex.join(["saywho", "load", *sys.argv[2:]]) if len(sys.argv) > 1 else "saywho load"
+    try:
+        with bar if console.is_terminal else nullcontext():
+            summary = dataset_mod.load(database, dataset, on_progress=progress, command=command)
+        # every stored topic reads the loaded statements, as after saywho ingest
         from saywho.positions.cli import update_topics
 
         read = update_topics(database)
     finally:
         database.dispose()
     print(
-        f"{summary.seen:,} articles: {summary.new:,} new, {summary.known:,} already known, "
-        f"{summary.reprocessed:,} re-extracted, {summary.failed:,} failed; "
-        f"{summary.statements:,} statements stored in {database.url}"
+        f"{summary.seen:,} rows: {summary.new:,} new articles, {summary.known:,} already known, "
+        f"{summary.failed:,} failures recorded; {summary.statements:,} statements stored in {database.url}"
     )
     for p in read:
         print(f"topic {p.topic}: {p.articles:,} articles read, {p.about:,} statements about it")
@@ -605,6 +766,7 @@ def failures(
 def register(app: typer.Typer) -> None:
     """Add the corpus commands to the ``saywho`` app."""
     app.command(epilog=EXIT_CODES)(ingest)
+    app.command(epilog=LOAD_EXIT_CODES)(load)
     app.command(epilog=QUERY_EXIT_CODES)(quotes)
     app.command(epilog=QUERY_EXIT_CODES)(actors)
     app.command(epilog=QUERY_EXIT_CODES)(actor)

@@ -1,0 +1,130 @@
+"""The local engine: worker processes on this machine, each loading the extractor once.
+
+The ingest process reads the sources and writes the results; ``workers``
+spawned processes extract. At most two batches per worker are in flight, so
+reading never runs far ahead of extraction (memory stays bounded on an
+archive of any size), and results come back in the order they were sent.
+A worker process that dies (killed, out of memory) fails only the batches it
+held: they are recorded with the reason, a new pool starts, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from saywho.batch import Piper
+from saywho.engines import ArticleRow, ResultRow, Worker
+
+IN_FLIGHT_PER_WORKER = 2
+
+_worker: Worker | None = None
+
+
+def _start(model: str | None, parent: int) -> None:
+    global _worker
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="saywho-parent-watch").start()
+    _worker = Worker(model)
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the ingest process is gone (killed with -9, it cannot say so itself)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _run(rows: list[ArticleRow]) -> list[ResultRow]:
+    assert _worker is not None, "worker process not initialised"
+    return _worker(rows)
+
+
+class LocalEngine:
+    """``workers`` processes (0: extract in this process, with ``extractor`` when given)."""
+
+    name = "local"
+
+    def __init__(
+        self, workers: int, model: str | None = None, extractor: Callable[[], Piper] | None = None
+    ) -> None:
+        if workers < 0:
+            raise ValueError("workers must be 0 or more")
+        self.workers = workers
+        self.model = model
+        self._extractor = extractor
+
+    def map(self, batches: Iterable[list[ArticleRow]]) -> Iterator[list[ResultRow]]:
+        it = iter(batches)
+        first = next(it, None)
+        if first is None:  # nothing to extract: no pipeline loaded, no process started
+            return
+        if self.workers == 0:
+            worker = Worker(self.model, self._extractor)
+            yield worker(first)
+            for batch in it:
+                yield worker(batch)
+            return
+        yield from self._pooled(first, it)
+
+    def close(self) -> None:
+        """Nothing to release: each map() shuts its pool down when it ends."""
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads and sockets
+            initializer=_start,
+            initargs=(self.model, os.getpid()),
+        )
+
+    def _pooled(self, first: list[ArticleRow], rest: Iterator[list[ArticleRow]]) -> Iterator[list[ResultRow]]:
+        pool = self._pool()
+        window: deque[tuple[list[ArticleRow], Future[list[ResultRow]]]] = deque()
+        limit = IN_FLIGHT_PER_WORKER * self.workers
+        batches = _chain(first, rest)
+        try:
+            while True:
+                while len(window) < limit:
+                    batch = next(batches, None)
+                    if batch is None:
+                        break
+                    try:
+                        window.append((batch, pool.submit(_run, batch)))
+                    except BrokenProcessPool:
+                        window.append((batch, _broken()))
+                if not window:
+                    return
+                batch, future = window.popleft()
+                try:
+                    yield future.result()
+                except BrokenProcessPool as exc:
+                    reason = f"worker process died: {exc or 'killed'}"
+                    yield _failed(batch, reason)
+                    for other, _ in window:  # everything in flight went down with it
+                        yield _failed(other, reason)
+                    window.clear()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = self._pool()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chain(first: list[ArticleRow], rest: Iterator[list[ArticleRow]]) -> Iterator[list[ArticleRow]]:
+    yield first
+    yield from rest
+
+
+def _broken() -> Future[list[ResultRow]]:
+    f: Future[list[ResultRow]] = Future()
+    f.set_exception(BrokenProcessPool("the worker pool is broken"))
+    return f
+
+
+def _failed(batch: list[ArticleRow], reason: str) -> list[ResultRow]:
+    return [{"key": r["key"], "statements": None, "error": reason, "fatal": False} for r in batch]
