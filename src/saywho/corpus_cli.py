@@ -128,6 +128,20 @@ def _jsonl(obj: dict[str, Any]) -> None:
 # --- ingest ------------------------------------------------------------------------------------------
 
 
+def _progress_bar(console: Console) -> Progress:
+    """The bar of the long commands (ingest, load), on standard error, gone when done."""
+    return Progress(
+        SpinnerColumn(),
+        BarColumn(bar_width=24),  # a pulse while the number of articles is unknown (feeds, tables, archives)
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=True,
+    )
+
+
 def ingest(
     sources: Annotated[
         list[str] | None,
@@ -243,16 +257,7 @@ def ingest(
     database = _open(db, create=True) if out is None else None
     console = Console(stderr=True)
     options = sources_mod.Options(allow_private=allow_private, max_bytes=max_bytes, encoding=encoding)
-    bar = Progress(
-        SpinnerColumn(),
-        BarColumn(bar_width=24),  # a pulse while the number of articles is unknown (feeds, tables, archives)
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=True,
-    )
+    bar = _progress_bar(console)
     task = bar.add_task("ingesting", total=sources_mod.count_articles(given))
 
     def progress(s: Any) -> None:
@@ -357,16 +362,7 @@ def load(
         raise typer.BadParameter(str(exc), param_hint="DIR") from None
     database = _open(db, create=True)
     console = Console(stderr=True)
-    bar = Progress(
-        SpinnerColumn(),
-        BarColumn(bar_width=24),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        redirect_stdout=False,
-        redirect_stderr=True,
-    )
+    bar = _progress_bar(console)
     task = bar.add_task("loading", total=dataset_mod.count_rows(dataset))
 
     def progress(s: Any) -> None:
