@@ -150,6 +150,24 @@ def test_worker_processes_store_what_in_process_extraction_stores(
     assert [name for name, _ in a["failures"]] == ["blank.txt", "scan.txt"]
 
 
+def test_a_dying_worker_process_costs_only_the_article_that_killed_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import engine_support
+    from saywho.engines import local
+
+    monkeypatch.setattr(local, "_start", engine_support.no_start)
+    monkeypatch.setattr(local, "_run", engine_support.die_on_marker)
+    batches = [
+        [{"key": k, "id": str(k), "text": "DIE" if k == 5 else "fine", "published": None} for k in (i, i + 1)]
+        for i in range(0, 12, 2)
+    ]
+    out = [r for batch in LocalEngine(2).map(iter(batches)) for r in batch]
+    assert [r["key"] for r in out] == list(range(12))  # every article once, in order
+    assert [r["key"] for r in out if r["error"]] == [5]
+    assert out[5]["error"] == "worker process died (killed, or out of memory) on this article"
+
+
 def test_a_worker_process_without_a_pipeline_exits_3(
     runner: CliRunner, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
