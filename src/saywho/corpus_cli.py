@@ -54,7 +54,7 @@ DbOption = Annotated[
         "--db",
         envvar="SAYWHO_DB",
         help="Database: a file path (SQLite, created if needed) or postgresql://user:pass@host/db "
-        "[env: SAYWHO_DB; default ./saywho.db].",
+        "\\[env: SAYWHO_DB; default ./saywho.db].",
         show_default=False,
         show_envvar=False,
     ),
