@@ -1,7 +1,8 @@
 """Scaling out: words/s of ``saywho ingest`` per engine (local, ray) and number of workers, in one run.
 
     python bench/bench_scale.py DIR [--limit N] [--repeat 2] [--workers 1,2] [--engines local,ray]
-                                [--sink dataset|sqlite] [--writer] [--pg URL] [--json OUT]
+                                [--profile accurate|fast] [--sink dataset|sqlite] [--writer]
+                                [--pg URL] [--json OUT]
 
 DIR is a folder of ``*.txt`` articles (searched recursively), for instance
 ``../shared/data/polnear/train/text``. Every configuration (engine × workers)
@@ -59,6 +60,7 @@ from rich.table import Table
 from saywho import __version__
 from saywho.engines import make_engine, peak_rss_mb
 from saywho.engines.dataset import DatasetWriter
+from saywho.extraction.finders import DEFAULT_PROFILE
 from saywho.ingest.run import Ingest
 from saywho.store import open_db
 
@@ -154,9 +156,15 @@ class OthersCpu:
 
 
 def one_run(
-    engine_name: str, workers: int, files: list[Path], sink: str, model: str | None, keep: Path | None = None
+    engine_name: str,
+    workers: int,
+    files: list[Path],
+    sink: str,
+    model: str | None,
+    keep: Path | None = None,
+    profile: str | None = None,
 ) -> dict:
-    engine = make_engine(engine_name, workers=workers, model=model)
+    engine = make_engine(engine_name, workers=workers, model=model, profile=profile)
     with tempfile.TemporaryDirectory(prefix="saywho-bench-") as tmp:
         out = DatasetWriter(keep or Path(tmp) / "ds") if sink == "dataset" else None
         db = open_db(str(Path(tmp) / "b.db")) if sink == "sqlite" else None
@@ -219,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="local,ray", help="engines, comma-separated (default local,ray)")
     parser.add_argument("--sink", choices=("dataset", "sqlite"), default="dataset")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default as saywho chooses)")
+    parser.add_argument(
+        "--profile",
+        choices=("accurate", "fast"),
+        default=DEFAULT_PROFILE,
+        help=f"span finder (default {DEFAULT_PROFILE})",
+    )
     parser.add_argument("--writer", action="store_true", help="also time loading a dataset (the writer)")
     parser.add_argument("--pg", default=None, metavar="URL", help="--writer: also into this PostgreSQL db")
     parser.add_argument("--json", type=Path, default=None, metavar="OUT", help="also write the figures here")
@@ -267,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             for i, (engine, workers) in enumerate(order):
                 last = keep is not None and r == args.repeat - 1 and i == len(order) - 1
                 row = one_run(engine, workers, files, "dataset" if last else args.sink, args.model,
-                              keep / "ds" if last and keep else None)  # fmt: skip
+                              keep / "ds" if last and keep else None, args.profile)  # fmt: skip
                 row["round"] = r + 1
                 runs.append(row)
                 err.print(
@@ -293,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             "articles": len(files),
             "words": words,
             "sink": args.sink,
+            "profile": args.profile,
             "repeat": args.repeat,
             "ray_init_s": ray_start,
             "driver_peak_rss_mb": peak_rss_mb(),

@@ -121,6 +121,31 @@ def test_a_worker_without_a_pipeline_answers_fatal_rows() -> None:
     assert row["peak_rss_mb"] > 0 and ":" in row["worker"]
 
 
+def test_a_worker_loads_the_profile_it_is_given() -> None:
+    from saywho.extraction.finders import LearnedFinder, RuleFinder
+
+    fast, accurate = Worker(profile="fast"), Worker(profile="accurate")
+    assert isinstance(fast.extractor.inner.finder, RuleFinder)  # type: ignore[union-attr]
+    assert isinstance(accurate.extractor.inner.finder, LearnedFinder)  # type: ignore[union-attr]
+    row = {"key": 1, "id": "a", "text": "“We will not pay,” the minister said on Monday.", "published": None}
+    (one,) = fast([row])
+    (two,) = accurate([row])
+    assert one["n"] == two["n"] == 1 and not one["error"] and not two["error"]
+
+
+def test_ingest_workers_extract_with_the_profile_given(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+    dbs = {}
+    for profile in ("fast", "accurate"):
+        for workers in ("0", "1"):
+            db = str(tmp_path / f"{profile}-{workers}.db")
+            code, out, err = ingest(runner, str(corpus), "--db", db, "--workers", workers, "--profile", profile)
+            assert code == 1 and "10 new" in out, err
+            dbs[profile, workers] = snapshot(db)
+    assert dbs["fast", "0"] == dbs["fast", "1"]
+    assert dbs["accurate", "0"] == dbs["accurate", "1"]
+    assert dbs["fast", "0"] != dbs["accurate", "0"]  # the two finders differ on this corpus
+
+
 def test_local_engine_in_process_keeps_input_order() -> None:
     engine = LocalEngine(0, extractor=QuoteFinder)
     batches = [

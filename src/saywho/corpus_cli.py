@@ -26,6 +26,7 @@ from rich.text import Text
 
 from saywho import textio
 from saywho.batch import Piper
+from saywho.cli_options import DEFAULT_PROFILE_NAME, ProfileOption
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -100,10 +101,10 @@ def _open(db: str | None, create: bool = False) -> Any:
         raise typer.Exit(EXIT_DB) from None
 
 
-def _extractor(model: str | None) -> Piper:
+def _extractor(model: str | None, profile: str | None = None) -> Piper:
     from saywho import cli  # at call time: tests replace cli.load_extractor
 
-    return cli.load_extractor(model)
+    return cli.load_extractor(model, profile)
 
 
 def _iso(value: Any) -> str:
@@ -174,6 +175,7 @@ def ingest(
     model: Annotated[
         str | None, typer.Option(help="spaCy pipeline name or path.", show_default=False)
     ] = None,
+    profile: ProfileOption = DEFAULT_PROFILE_NAME,
     encoding: Annotated[str, typer.Option(help="Encoding of .txt files.")] = textio.DEFAULT_ENCODING,
     max_bytes: Annotated[
         int, typer.Option(min=1, help="Refuse files and downloads larger than this many bytes.")
@@ -277,7 +279,8 @@ def ingest(
         workers=workers,
         model=model,
         address=address,
-        extractor=lambda: WithActions(_extractor(model)),
+        extractor=lambda: WithActions(_extractor(model, profile.value)),
+        profile=profile.value,
     )
     if engine is EngineName.ray:  # a cluster that cannot be reached is said before anything is read
         try:
@@ -290,7 +293,7 @@ def ingest(
     read: list[Any] = []
     run = Ingest(
         database,
-        lambda: WithActions(_extractor(model)),
+        lambda: WithActions(_extractor(model, profile.value)),
         engine=runner,
         out=DatasetWriter(out) if out is not None else None,
         options=options,

@@ -97,7 +97,13 @@ class Worker:
     of recording every article as failed.
     """
 
-    def __init__(self, model: str | None = None, extractor: Callable[[], Piper] | None = None) -> None:
+    def __init__(
+        self,
+        model: str | None = None,
+        extractor: Callable[[], Piper] | None = None,
+        profile: str | None = None,
+    ) -> None:
+        from saywho.extraction.tagger import ModelMissing
         from saywho.nlp import ModelNotFound
 
         self.name = f"{socket.gethostname()}:{os.getpid()}"
@@ -111,8 +117,8 @@ class Worker:
                 from saywho.positions.statements import WithActions
 
                 # what saywho ingest stores: statements plus positions taken without speech
-                self.extractor = WithActions(Extractor(model=model))
-        except ModelNotFound as exc:
+                self.extractor = WithActions(Extractor(model=model, profile=profile))  # type: ignore[arg-type]
+        except (ModelNotFound, ModelMissing) as exc:
             self.error = str(exc).strip().splitlines()[0].rstrip(":")
 
     def __call__(self, rows: Sequence[ArticleRow]) -> list[ResultRow]:
@@ -135,17 +141,19 @@ def make_engine(
     model: str | None = None,
     address: str | None = None,
     extractor: Callable[[], Piper] | None = None,
+    profile: str | None = None,
 ) -> Engine:
-    """The engine called ``name``: ``local`` (``extractor`` is used in-process with 0 workers) or ``ray``."""
+    """The engine called ``name``: ``local`` (``extractor`` is used in-process with 0 workers) or ``ray``.
+    ``profile`` is the span finder every worker loads (``accurate`` or ``fast``; None: the default)."""
     if name == "local":
         from saywho.engines.local import LocalEngine
 
         n = default_workers() if workers is None else workers
-        return LocalEngine(workers=n, model=model, extractor=extractor)
+        return LocalEngine(workers=n, model=model, extractor=extractor, profile=profile)
     if name == "ray":
         from saywho.engines.ray_engine import RayEngine
 
-        return RayEngine(workers=workers or default_workers(), model=model, address=address)
+        return RayEngine(workers=workers or default_workers(), model=model, address=address, profile=profile)
     raise ValueError(f"unknown engine {name!r} (choose {', '.join(ENGINES)})")
 
 

@@ -29,10 +29,10 @@ IN_FLIGHT_PER_WORKER = 2
 _worker: Worker | None = None
 
 
-def _start(model: str | None, parent: int) -> None:
+def _start(model: str | None, parent: int, profile: str | None = None) -> None:
     global _worker
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="saywho-parent-watch").start()
-    _worker = Worker(model)
+    _worker = Worker(model, profile=profile)
 
 
 def _exit_with(parent: int) -> None:
@@ -53,12 +53,17 @@ class LocalEngine:
     name = "local"
 
     def __init__(
-        self, workers: int, model: str | None = None, extractor: Callable[[], Piper] | None = None
+        self,
+        workers: int,
+        model: str | None = None,
+        extractor: Callable[[], Piper] | None = None,
+        profile: str | None = None,
     ) -> None:
         if workers < 0:
             raise ValueError("workers must be 0 or more")
         self.workers = workers
         self.model = model
+        self.profile = profile
         self._extractor = extractor
 
     def map(self, batches: Iterable[list[ArticleRow]]) -> Iterator[list[ResultRow]]:
@@ -67,7 +72,7 @@ class LocalEngine:
         if first is None:  # nothing to extract: no pipeline loaded, no process started
             return
         if self.workers == 0:
-            worker = Worker(self.model, self._extractor)
+            worker = Worker(self.model, self._extractor, self.profile)
             yield worker(first)
             for batch in it:
                 yield worker(batch)
@@ -83,7 +88,7 @@ class LocalEngine:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),  # never fork a process with threads and sockets
             initializer=_start,
-            initargs=(self.model, os.getpid()),
+            initargs=(self.model, os.getpid(), self.profile),
         )
 
     def _pooled(self, first: list[ArticleRow], rest: Iterator[list[ArticleRow]]) -> Iterator[list[ResultRow]]:

@@ -71,8 +71,8 @@ def _result_schema() -> Any:
 class ExtractorActor:
     """A Ray Data actor: one :class:`Worker` (the extractor loaded once) over pyarrow batches."""
 
-    def __init__(self, model: str | None = None) -> None:
-        self.worker = Worker(model)
+    def __init__(self, model: str | None = None, profile: str | None = None) -> None:
+        self.worker = Worker(model, profile=profile)
         self.schema = _result_schema()
 
     def __call__(self, batch: Any) -> Any:
@@ -92,11 +92,13 @@ class RayEngine:
         address: str | None = None,
         batch_size: int = BATCH_SIZE,
         window: int | None = None,
+        profile: str | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("--engine ray needs at least one worker")
         self.workers = workers
         self.model = model
+        self.profile = profile
         self.address = address
         self.batch_size = batch_size
         self.window = window or WINDOW_PER_WORKER * workers
@@ -160,11 +162,11 @@ class RayEngine:
         try:
             if self._client():
                 task = ray.remote(num_cpus=0)(_collect)
-                out = ray.get(task.remote(rows, self.model, self.workers, self.batch_size))
+                out = ray.get(task.remote(rows, self.model, self.workers, self.batch_size, self.profile))
                 seen.update(r["key"] for r in out)
                 yield out
                 return
-            for out in _results(rows, self.model, self.workers, self.batch_size):
+            for out in _results(rows, self.model, self.workers, self.batch_size, self.profile):
                 seen.update(r["key"] for r in out)
                 yield out
         except ray.exceptions.RayError as exc:  # workers lost beyond Ray's retries: these articles failed
@@ -188,7 +190,7 @@ class RayEngine:
 
 
 def _results(
-    rows: list[ArticleRow], model: str | None, workers: int, batch_size: int
+    rows: list[ArticleRow], model: str | None, workers: int, batch_size: int, profile: str | None = None
 ) -> Iterator[list[ResultRow]]:
     """Result rows for ``rows``, in order, as the actor pool produces them."""
     import ray.data
@@ -198,7 +200,7 @@ def _results(
     ctx.enable_progress_bars = False  # saywho shows its own progress
     ds = ray.data.from_items(rows).map_batches(
         ExtractorActor,
-        fn_constructor_kwargs={"model": model},
+        fn_constructor_kwargs={"model": model, "profile": profile},
         batch_size=batch_size,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers),
@@ -208,9 +210,11 @@ def _results(
         yield block.to_pylist()
 
 
-def _collect(rows: list[ArticleRow], model: str | None, workers: int, batch_size: int) -> list[ResultRow]:
+def _collect(
+    rows: list[ArticleRow], model: str | None, workers: int, batch_size: int, profile: str | None = None
+) -> list[ResultRow]:
     """:func:`_results` of a whole window, run as a task on the cluster (for Ray Client drivers)."""
-    return [r for out in _results(rows, model, workers, batch_size) for r in out]
+    return [r for out in _results(rows, model, workers, batch_size, profile) for r in out]
 
 
 def _take(batches: Iterator[list[ArticleRow]], n: int) -> list[ArticleRow]:
