@@ -26,3 +26,4 @@ def test_web_bench_on_a_small_synthetic_database(tmp_path: Path) -> None:
     assert result["requests"] == sum(k["n"] for k in result["per_kind"].values()) > 0
     assert result["server_rss_mb"]["peak"] > 20 and result["server_cpu_ms_per_request"] > 0
     assert result["overall"]["p50_ms"] <= result["overall"]["p95_ms"] <= result["overall"]["max_ms"]
+    assert result["client"] == "raw" and sum(result["server_cache"].values()) == result["requests"]

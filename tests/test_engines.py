@@ -133,12 +133,16 @@ def test_a_worker_loads_the_profile_it_is_given() -> None:
     assert one["n"] == two["n"] == 1 and not one["error"] and not two["error"]
 
 
-def test_ingest_workers_extract_with_the_profile_given(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+def test_ingest_workers_extract_with_the_profile_given(
+    runner: CliRunner, corpus: Path, tmp_path: Path
+) -> None:
     dbs = {}
     for profile in ("fast", "accurate"):
         for workers in ("0", "1"):
             db = str(tmp_path / f"{profile}-{workers}.db")
-            code, out, err = ingest(runner, str(corpus), "--db", db, "--workers", workers, "--profile", profile)
+            code, out, err = ingest(
+                runner, str(corpus), "--db", db, "--workers", workers, "--profile", profile
+            )
             assert code == 1 and "10 new" in out, err
             dbs[profile, workers] = snapshot(db)
     assert dbs["fast", "0"] == dbs["fast", "1"]

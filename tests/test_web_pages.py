@@ -244,6 +244,23 @@ def test_paste_needs_login_and_csrf(client: TestClient) -> None:
     assert "Mayor" in Page(article.text).all_text
 
 
+def test_add_a_topic_from_the_topics_page(client: TestClient) -> None:
+    assert "Log in" in client.get("/topics").text and not Page(client.get("/topics").text).find(
+        "form", action="/topics"
+    )
+    log_in(client)
+    page = client.get("/topics").text
+    assert Page(page).find("form", action="/topics")
+    form = {"proposition": "Dockers deserve a rest", "keywords": "dockers", "name": "dockers"}
+    assert client.post("/topics", data=form).status_code == 403  # no CSRF token
+    r = client.post("/topics", data={**form, "csrf": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/topics/"), r.text
+    topic = client.get(r.headers["location"])
+    assert topic.status_code == 200 and "Dockers deserve a rest" in Page(topic.text).all_text
+    again = client.post("/topics", data={**form, "csrf": csrf_of(page)})
+    assert again.status_code == 409 and "dockers" in Page(again.text).all_text
+
+
 def test_csrf_token_is_bound_to_its_cookie(client: TestClient, sqlite_db: Database) -> None:
     csrf = csrf_of(client.get("/login").text)
     other = TestClient(create_app(Settings(token=ws.TOKEN), db=sqlite_db))

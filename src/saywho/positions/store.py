@@ -75,6 +75,14 @@ def add_topic(db: Database, topic: Topic) -> StoredTopic:
     return StoredTopic(tid, topic, now)
 
 
+def remove_topic(db: Database, topic_id: int) -> bool:
+    """Forget a stored topic with its stances and reading marks; False when there is none."""
+    with db.writer.begin() as conn:
+        conn.execute(delete(stances).where(stances.c.topic_id == topic_id))
+        conn.execute(delete(topic_articles).where(topic_articles.c.topic_id == topic_id))
+        return bool(conn.execute(delete(topics).where(topics.c.id == topic_id)).rowcount)
+
+
 def list_topics(db: Database) -> list[StoredTopic]:
     with db.engine.connect() as conn:
         return [_row_topic(r) for r in conn.execute(select(topics).order_by(topics.c.id))]

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
@@ -28,11 +28,22 @@ from saywho.web.models import (
     Stance,
     StancePointOut,
     StatementOut,
+    TopicAdded,
+    TopicIn,
     TopicOut,
     TopicPositions,
 )
 from saywho.web.security import Guard
-from saywho.web.writes import Unprocessable, Writer, article_from_text, article_from_upload, merge
+from saywho.web.writes import (
+    TopicRefused,
+    Unprocessable,
+    Writer,
+    add_topic,
+    article_from_text,
+    article_from_upload,
+    merge,
+    remove_topic,
+)
 
 MAX_LIMIT = 200
 
@@ -334,6 +345,41 @@ def list_topics(request: Request, db: Db, limit: Limit = 50, offset: Offset = 0)
 @router.get("/topics/{topic_id}", response_model=TopicOut, tags=["topics"], responses=ERRORS)
 def get_topic(topic_id: int, db: Db) -> TopicOut:
     return _found(queries.topic(db, topic_id), "topic")
+
+
+@router.post(
+    "/topics",
+    response_model=TopicAdded,
+    status_code=201,
+    tags=["topics"],
+    dependencies=[Depends(can_write)],
+    responses={403: {"model": Problem}, 409: {"model": Problem}},
+)
+def post_topic(request: Request, body: TopicIn, db: Db, background: BackgroundTasks) -> TopicAdded:
+    """Add a topic, as ``saywho topic add`` (needs the token). Every stored statement is then read for it
+    in the background (relevance and stance): its positions fill in as that goes; new articles are read
+    for it when they are stored."""
+    try:
+        topic_id = add_topic(db, body.proposition, body.keywords, body.name)
+    except TopicRefused as exc:
+        raise HTTPException(409 if exc.conflict else 422, str(exc)) from None
+    writer: Writer = request.app.state.writer
+    background.add_task(writer.read_topics)
+    return TopicAdded(topic=_found(queries.topic(db, topic_id), "topic"), reading=True)
+
+
+@router.delete(
+    "/topics/{topic_id}",
+    status_code=204,
+    tags=["topics"],
+    dependencies=[Depends(can_write)],
+    responses={**ERRORS, 403: {"model": Problem}},
+)
+def delete_topic(topic_id: int, db: Db) -> Response:
+    """Remove a topic with its stances (needs the token); the statements stay."""
+    if not remove_topic(db, topic_id):
+        raise HTTPException(404, "no such topic")
+    return Response(status_code=204)
 
 
 @router.get("/topics/{topic_id}/positions", response_model=TopicPositions, tags=["topics"], responses=ERRORS)

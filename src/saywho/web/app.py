@@ -21,6 +21,7 @@ from saywho import __version__
 from saywho.batch import Piper
 from saywho.store import Database, open_db
 from saywho.web import api, pages
+from saywho.web.cache import PageCache
 from saywho.web.models import ArticleIn
 from saywho.web.security import BodyLimit, Guard, SecurityHeaders, Settings
 from saywho.web.writes import Writer, default_extractor, read_for_topics
@@ -104,6 +105,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_upload)
     app.add_middleware(SecurityHeaders)
+    # outermost: a kept answer carries the security headers already, and costs no other middleware
+    app.add_middleware(PageCache, db=database, private=settings.private)
 
     @app.exception_handler(pages.LoginRequired)
     async def _login(request: Request, exc: pages.LoginRequired) -> Response:

@@ -127,15 +127,30 @@ R = TypeVar("R")
 
 
 def set_cache_seconds(db: Database, seconds: float) -> None:
-    """How long topic figures read from ``db`` are kept (0: not at all)."""
+    """How long topic figures read from ``db``, and pages shown from it, are kept (0: not at all)."""
     _caches[db.engine] = _Cache(seconds)
 
 
+def cache_seconds(db: Database) -> float:
+    """What :func:`set_cache_seconds` set for ``db`` (else :data:`CACHE_SECONDS`)."""
+    cache = _caches.get(db.engine)
+    return CACHE_SECONDS if cache is None else cache.seconds
+
+
+_generations: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+
+
 def invalidate(db: Database) -> None:
-    """Forget every cached figure of ``db`` (after a write)."""
+    """Forget every cached figure of ``db`` (after a write); kept pages (:mod:`saywho.web.cache`) too."""
+    _generations[db.engine] = _generations.get(db.engine, 0) + 1
     cache = _caches.get(db.engine)
     if cache is not None:
         cache.clear()
+
+
+def generation(db: Database) -> int:
+    """How many times :func:`invalidate` was called for ``db`` in this process."""
+    return _generations.get(db.engine, 0)
 
 
 def cached(fn: Callable[P, R]) -> Callable[P, R]:

@@ -190,6 +190,27 @@ class TopicOut(Model):
     page: str
 
 
+class TopicIn(Model):
+    """A topic to add: what ``saywho topic add`` takes."""
+
+    proposition: str = Field(
+        min_length=1, max_length=1000, description="e.g. 'A new border tax should be introduced'."
+    )
+    keywords: list[str] = Field(
+        default_factory=list, max_length=50, description="Words or phrases marking a statement as about it."
+    )
+    name: str | None = Field(
+        None, max_length=80, description="A short name (default: from the proposition's words)."
+    )
+
+
+class TopicAdded(Model):
+    topic: TopicOut
+    reading: bool = Field(
+        description="True while the stored statements are being read for it (in the background)."
+    )
+
+
 class TopicRef(Model):
     id: int
     name: str

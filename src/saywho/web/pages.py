@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -21,7 +21,14 @@ from fastapi.templating import Jinja2Templates
 from saywho.store import Database, read
 from saywho.web import apidocs, charts, data, highlight, queries
 from saywho.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, Guard, cookie_args, safe_next
-from saywho.web.writes import Unprocessable, Writer, article_from_text, article_from_upload
+from saywho.web.writes import (
+    TopicRefused,
+    Unprocessable,
+    Writer,
+    add_topic,
+    article_from_text,
+    article_from_upload,
+)
 
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 50
@@ -224,10 +231,41 @@ def actor(request: Request, actor_id: int) -> HTMLResponse:
 
 @router.get("/topics", response_class=HTMLResponse)
 def topics(request: Request) -> HTMLResponse:
+    return _topics_page(request, {}, None)
+
+
+def _topics_page(
+    request: Request, form: dict[str, str], error: str | None, status: int = 200
+) -> HTMLResponse:
     p = Params(request)
     db = db_of(request)
     page = queries.topics_page(db, p.paging(request))
-    return render(request, "topics.html", {"page": page, "available": data.available(db)})
+    context = {"page": page, "available": data.available(db), "form": form, "error": error}
+    return render(request, "topics.html", context, status)
+
+
+@router.post("/topics", response_class=HTMLResponse)
+async def add_topic_form(request: Request, background: BackgroundTasks) -> Response:
+    """The topics page's form: add a topic (logged in, CSRF token); its reading runs in the background."""
+    guard = guard_of(request)
+    async with request.form(max_files=0, max_fields=10, max_part_size=10_000) as form:
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+    if not guard.csrf_ok(request, fields.get("csrf")):
+        return _topics_page(request, fields, "The form expired: send it again.", 403)
+    if not guard.writable:
+        return _topics_page(request, fields, "Writes are disabled on this server.", 403)
+    if not guard.session_ok(request):
+        return _topics_page(request, fields, "Log in with the token first.", 401)
+    keywords = [k for k in fields.get("keywords", "").split(",") if k.strip()]
+    try:
+        topic_id = await run_in_threadpool(
+            add_topic, db_of(request), fields.get("proposition", ""), keywords, fields.get("name") or None
+        )
+    except TopicRefused as exc:
+        return _topics_page(request, fields, str(exc), 409 if exc.conflict else 422)
+    writer: Writer = request.app.state.writer
+    background.add_task(writer.read_topics)
+    return RedirectResponse(f"/topics/{topic_id}", status_code=303)
 
 
 @router.get("/topics/{topic_id}", response_class=HTMLResponse)

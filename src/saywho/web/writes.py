@@ -1,5 +1,6 @@
 """The web app's writes: an article posted or pasted (extracted, then stored by the same write path as
-``saywho ingest``), and actor merges. Callers check the token first (:mod:`saywho.web.security`)."""
+``saywho ingest``), topics added or removed (as ``saywho topic add``), and actor merges. Callers check
+the token first (:mod:`saywho.web.security`)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,17 @@ class Writer:
             finally:
                 data.invalidate(self.db)  # new statements, actors, stances: topic figures change
         return stored
+
+    def read_topics(self) -> None:
+        """Every topic reads the stored statements it has not read (after a topic is added); in the
+        background, one such reading at a time, with posted articles waiting meanwhile."""
+        if self._update_topics is None:
+            return
+        with self._lock:
+            try:
+                self._update_topics(self.db)
+            finally:
+                data.invalidate(self.db)
 
 
 def label_for(text: str, title: str | None, url: str | None, filename: str | None) -> str:
@@ -166,3 +178,37 @@ def merge(db: Database, actor_id: int, others: list[int]) -> int:
         moved = actors_mod.merge(conn, actor_id, ids) if ids else 0
     data.invalidate(db)
     return moved
+
+
+class TopicRefused(ValueError):
+    """A topic that cannot be added: no proposition (``conflict`` False), or its name is taken (True)."""
+
+    def __init__(self, message: str, conflict: bool = False) -> None:
+        super().__init__(message)
+        self.conflict = conflict
+
+
+def add_topic(db: Database, proposition: str, keywords: list[str], name: str | None) -> int:
+    """Store a topic as ``saywho topic add --db`` does (its id); the statements are read for it later,
+    by :meth:`Writer.read_topics`."""
+    from saywho.positions import store as positions_store
+    from saywho.positions.topics import TopicError, make_topic
+
+    try:
+        topic = make_topic(proposition, keywords, name)
+        stored = positions_store.add_topic(db, topic)
+    except TopicError as exc:
+        raise TopicRefused(str(exc)) from None
+    except positions_store.TopicExists:
+        raise TopicRefused(f"a topic named {topic.name!r} exists: choose another name", True) from None
+    data.invalidate(db)
+    return stored.id
+
+
+def remove_topic(db: Database, topic_id: int) -> bool:
+    """Forget a topic, its stances with it (False: no such topic)."""
+    from saywho.positions import store as positions_store
+
+    gone = positions_store.remove_topic(db, topic_id)
+    data.invalidate(db)
+    return gone
