@@ -1,7 +1,7 @@
 """Load test of ``saywho serve``: concurrent clients reading statement and topic pages.
 
     bench_web.py [--statements 100000] [--clients 200] [--duration 30] [--workers 1] [--think 0]
-                 [--client raw|httpx] [--db PATH] [--json OUT]
+                 [--client raw|httpx] [--urls 2000] [--db PATH] [--json OUT]
 
 1. A synthetic SQLite database of N statements (bench_store.py's generator: N/10 articles, N/50 actors
    with Zipf-like popularity, ten years of dates), each statement given a full record (its content
@@ -9,17 +9,19 @@
    statements (each actor drifting between support, oppose, open and neutral over time). Kept at
    --db (default build/bench-web-N.db) and reused by later runs with the same N.
 2. ``saywho serve`` in a subprocess (uvicorn, --workers processes), nothing else changed.
-3. --clients asyncio clients, each with its own keep-alive connection (``--client raw``, the default:
-   HTTP/1.1 over asyncio streams, uvloop when installed, ~20 times less CPU per request than httpx,
-   which runs with ``--client httpx``), for --duration seconds after a 5 s warm-up: every client requests a page, reads the whole body, waits --think seconds, and goes
-   on. Pages, in equal shares: an article with its statements highlighted (/articles/ID), a
-   speaker's statements (/search?speaker=NAME), a topic's positions, chart and evidence
-   (/topics/ID), and the same statements as JSON (/api/statements?speaker=NAME).
+3. --clients asyncio clients, each with its own keep-alive connection (``--client raw``, the
+   default: HTTP/1.1 over asyncio streams, uvloop when installed, ~20 times less CPU per request
+   than httpx, which runs with ``--client httpx``), for --duration seconds after a 5 s warm-up:
+   every client requests a page, reads the whole body, waits --think seconds, and goes on. Pages,
+   in equal shares, drawn from --urls URLs of each kind: an article with its statements
+   highlighted (/articles/ID), a speaker's statements (/search?speaker=NAME), a topic's positions,
+   chart and evidence (/topics/ID), and the same statements as JSON (/api/statements?speaker=NAME).
 4. Reported: requests/s, p50/p95/p99/max latency per page kind and overall, errors (any status
-   other than 200, or a failed connection), how many answers the server's page cache gave
-   (``x-saywho-cache``: hit, miss, bypass; see saywho.web.cache), the server's resident memory (VmRSS of the server
-   and its workers, sampled every 0.5 s: peak and at the end), and the load average before and
-   after (the clients share the machine with the server: say so next to the figures).
+   other than 200, or a failed connection), how many answers came from the server's page cache
+   (``x-saywho-cache``: hit, miss, bypass; see saywho.web.cache; ``SAYWHO_PAGE_CACHE_MB=0`` in the
+   environment turns it off), the server's resident memory (VmRSS of the server and its workers,
+   sampled every 0.5 s: peak and at the end), and the load average before and after (the clients
+   share the machine with the server: say so next to the figures).
 """
 
 from __future__ import annotations
@@ -331,6 +333,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds a client waits between pages")
     parser.add_argument("--workers", type=int, default=1, help="saywho serve --workers")
+    parser.add_argument("--urls", type=int, default=2000, help="URLs drawn per page kind (default 2000)")
     parser.add_argument(
         "--client", choices=("raw", "httpx"), default="raw", help="HTTP client of the load (default raw)"
     )
@@ -348,7 +351,7 @@ def main() -> None:
         built = build(db, args.statements, args.topics)
         db.dispose()
     db = open_db(str(path), create=False)
-    urls = targets(db, random.Random(1))
+    urls = targets(db, random.Random(1), args.urls)
     with db.engine.connect() as conn:
         n = conn.execute(select(statements.c.id).order_by(statements.c.id.desc()).limit(1)).scalar_one()
     db.dispose()
@@ -403,6 +406,9 @@ def main() -> None:
         "duration_s": args.duration,
         "think_s": args.think,
         "client": args.client,
+        "urls_per_kind": args.urls,
+        "distinct_urls": {k: len(set(v)) for k, v in urls.items()},
+        "page_cache_mb": os.environ.get("SAYWHO_PAGE_CACHE_MB", "64 (default)"),
         "workers": args.workers,
         "cores": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],

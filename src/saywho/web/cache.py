@@ -8,14 +8,15 @@ is kept, and when it is not used:
   ``Authorization`` header (what they see does not depend on who they are), on a server that is not
   ``--private``; only answers with status 200; ``Set-Cookie`` headers are not kept (a page's CSRF cookie
   is set again by the pages that have forms, which are never kept).
-- An answer is used for at most as long as topic figures are kept
-  (:func:`saywho.web.data.cache_seconds`: ``SAYWHO_CACHE_SECONDS``, 30 by default; 0: nothing is kept),
-  and never after a change: every write through the app clears it (as it clears the topic figures),
-  and on SQLite so does any commit by another connection or process (``saywho ingest``, ``saywho topic
-  add``, another server worker), seen on every request by ``PRAGMA data_version`` on a connection of
-  the cache's own (a few microseconds). On PostgreSQL another process's writes show within that time.
-- At most :data:`MAX_BYTES` of bodies per server process (``SAYWHO_PAGE_CACHE_MB``), the least
-  recently used dropped first.
+- An answer is never used after a change: every write through the app clears the cache (as it clears
+  the topic figures), and on SQLite so does any commit by another connection or process (``saywho
+  ingest``, ``saywho topic add``, another server worker), seen on every request by ``PRAGMA
+  data_version`` on a connection of the cache's own (a few microseconds; the topic figures are cleared
+  then too). So on SQLite a page is kept until something changes (at most :data:`SQLITE_SECONDS`); on
+  PostgreSQL, whose other writers it cannot see, for as long as topic figures are kept
+  (:func:`saywho.web.data.cache_seconds`: ``SAYWHO_CACHE_SECONDS``, 30 by default). 0 keeps nothing.
+- At most :data:`MAX_BYTES` of bodies per server process (``SAYWHO_PAGE_CACHE_MB``, 64 by default; 0
+  turns this cache off, and only this one), the least recently used dropped first.
 
 Concurrent requests for the same missing page wait for the first one's answer instead of all rendering
 it. Every answer says ``x-saywho-cache: hit`` or ``miss`` (``bypass`` when it could not be kept).
@@ -37,6 +38,7 @@ from saywho.store import Database
 from saywho.web import data
 
 MAX_BYTES = int(float(os.environ.get("SAYWHO_PAGE_CACHE_MB", "64")) * 1_000_000)
+SQLITE_SECONDS = 3600.0  # a safety net only: on SQLite every change is seen
 
 # Paths whose GET answer depends on the request's cookies (forms with CSRF tokens, log-in) or that have
 # their own caching (static files).
@@ -76,12 +78,15 @@ class PageCache:
         self.seen_version = self.versions.read()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self._cacheable(scope):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        stamp = self._stamp()  # on every request: a change by another process clears the topic figures
+        if not self._cacheable(scope):
             await self.app(scope, receive, send)
             return
         key: Key = (_host(scope), scope["path"].encode(), scope["query_string"])
         while True:
-            stamp = self._stamp()
             hit = self.entries.get(key)
             if hit is not None and hit.stamp == stamp and hit.expires > time.monotonic():
                 self.entries.move_to_end(key)
@@ -91,6 +96,7 @@ class PageCache:
             if flight is None:
                 break
             await flight.wait()  # the first request for this page is rendering it: use its answer
+            stamp = self._stamp()
         self.flights[key] = event = asyncio.Event()
         try:
             await self._fill(scope, receive, send, key, stamp)
@@ -105,7 +111,12 @@ class PageCache:
     # --- what may be kept ---
 
     def _cacheable(self, scope: Scope) -> bool:
-        if self.private or scope["method"] != "GET" or data.cache_seconds(self.db) <= 0:
+        if (
+            self.private
+            or scope["method"] != "GET"
+            or self.max_bytes <= 0
+            or data.cache_seconds(self.db) <= 0
+        ):
             return False
         if scope["path"].startswith(NEVER):
             return False
@@ -113,6 +124,10 @@ class PageCache:
             if name == b"authorization" or (name == b"cookie" and SESSION in value):
                 return False
         return True
+
+    def _seconds(self) -> float:
+        seconds = data.cache_seconds(self.db)
+        return seconds if self.versions.conn is None or seconds <= 0 else max(seconds, SQLITE_SECONDS)
 
     def _stamp(self) -> Stamp:
         """What a kept answer must have been made under: the app's write count and the database's."""
@@ -147,7 +162,7 @@ class PageCache:
         old = self.entries.pop(key, None)
         if old is not None:
             self.size -= len(old.body)
-        self.entries[key] = Entry(stamp, time.monotonic() + data.cache_seconds(self.db), headers, body)
+        self.entries[key] = Entry(stamp, time.monotonic() + self._seconds(), headers, body)
         self.size += len(body)
         while self.size > self.max_bytes and self.entries:
             _, dropped = self.entries.popitem(last=False)
