@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 
-def no_start(model: str | None, parent: int) -> None:
+def no_start(model: str | None, parent: int, profile: str | None = None) -> None:
     """A worker that loads nothing."""
 
 
