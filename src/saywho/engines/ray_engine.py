@@ -202,7 +202,8 @@ def _results(
     # done, as a local worker process does. Ray Data's default (blocks of any size, two tasks queued per
     # actor) left one actor with two batches to go while the other had finished (8.5 of 49 CPU-seconds
     # idle at the end of a 200-article run with two actors).
-    blocks = max(1, -(-len(rows) // batch_size))
+    # (A window smaller than a batch per worker is split so that every actor gets some of it.)
+    blocks = max(1, -(-len(rows) // batch_size), min(len(rows), workers))
     ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
         ExtractorActor,
         fn_constructor_kwargs={"model": model, "profile": profile},
