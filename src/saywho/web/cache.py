@@ -104,10 +104,6 @@ class PageCache:
             del self.flights[key]
             event.set()
 
-    def clear(self) -> None:
-        self.entries.clear()
-        self.size = 0
-
     # --- what may be kept ---
 
     def _cacheable(self, scope: Scope) -> bool:
