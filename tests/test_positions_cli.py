@@ -140,6 +140,11 @@ def test_topic_add_and_list(runner: CliRunner, tmp_path: Path) -> None:
         f"border-tax\t{TAX}  [levy on imports]",
         "troops\tWestern troops should be sent to Ruritania",
     ]
+    r = runner.invoke(app, ["topic", "add", "Dockers deserve a rest", "--name", "dockers", "--file", str(f)])
+    assert r.exit_code == 0
+    assert runner.invoke(app, ["topic", "remove", "dockers", "--file", str(f)]).exit_code == 0
+    assert runner.invoke(app, ["topic", "remove", "dockers", "--file", str(f)]).exit_code == 2
+    assert runner.invoke(app, ["topic", "list", "--file", str(f)]).stdout.splitlines() == listed
     # a topic is used by its name, and applies to statements already there
     r = runner.invoke(
         app,

@@ -197,6 +197,22 @@ def test_ingest_topic_and_positions_every_position_right(
         assert all(p.articles == 0 for p in pstore.bring_up_to_date(database))  # nothing left due
     finally:
         database.dispose()
+    # removed: the topic and its stances go, the statements stay; added again, it reads them all again
+    r = runner.invoke(app, ["topic", "remove", "border-tax", "--db", db_url])
+    assert r.exit_code == 0 and r.stdout.startswith("removed border-tax"), r.output
+    assert runner.invoke(app, ["topic", "list", "--db", db_url]).stdout == ""
+    assert runner.invoke(app, ["topic", "remove", "border-tax", "--db", db_url]).exit_code == 2
+    assert runner.invoke(app, ["positions", "border-tax", "--db", db_url]).exit_code == 2
+    database = open_db(db_url)
+    try:
+        with database.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(stances)).scalar_one() == 0
+            assert conn.execute(select(func.count()).select_from(statements)).scalar_one() > 0
+    finally:
+        database.dispose()
+    assert runner.invoke(app, [*add, "--db", db_url]).exit_code == 0
+    r = runner.invoke(app, ["positions", "border-tax", "--db", db_url, "-f", "jsonl"])
+    check_positions(r.stdout)
 
 
 def test_topics_from_a_file_into_the_database(runner: CliRunner, tmp_path: Path) -> None:

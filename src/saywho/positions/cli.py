@@ -282,6 +282,38 @@ def topic_import(
     _store_topics(target, [t for t in wanted if t.name not in stored], rules_only)
 
 
+@topic_app.command("remove", epilog=TOPIC_EXIT_CODES)
+def topic_remove(
+    name: Annotated[str, typer.Argument(help="The topic's name (or its proposition).")],
+    file: TopicsFile = None,
+    db: DbOption = None,
+) -> None:
+    """Remove a topic: from the corpus database with its stances (statements stay), or from the topic file."""
+    target = _db_target(db, file)
+    if target is not None:
+        from saywho.positions import store as pstore
+
+        database = _open_db(target, create=False)
+        try:
+            found = pstore.find_topic(database, name)
+            if found is None:
+                raise _fail(f"{database.url}: no topic named {name!r}", EXIT_USAGE)
+            pstore.remove_topic(database, found.id)
+        finally:
+            database.dispose()
+        print(f"removed {found.topic.name}: {found.topic.proposition}")
+        return
+    path = file or DEFAULT_TOPICS
+    if path.suffix.lower() != ".toml":
+        raise typer.BadParameter("topics are removed from a .toml file", param_hint="--file")
+    existing = read_topics(path)
+    gone = topics_mod.find_topic(existing, name)
+    if gone is None:
+        raise _fail(f"{path}: no topic named {name!r}", EXIT_USAGE)
+    path.write_text(_toml([t for t in existing if t is not gone]), encoding="utf-8")
+    print(f"removed {gone.name}: {gone.proposition}")
+
+
 @topic_app.command("list", epilog=TOPIC_EXIT_CODES)
 def topic_list(file: TopicsFile = None, db: DbOption = None) -> None:
     """List the topics: name, tab, proposition, then its keywords in brackets."""
