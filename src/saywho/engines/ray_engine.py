@@ -198,18 +198,17 @@ def _results(
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True  # stored in input order, as the local engine does
     ctx.enable_progress_bars = False  # saywho shows its own progress
-    # One block per batch, and one batch at a time per actor: an actor asks for the next batch when it is
-    # done, as a local worker process does. Ray Data's default (blocks of any size, two tasks queued per
-    # actor) left one actor with two batches to go while the other had finished (8.5 of 49 CPU-seconds
-    # idle at the end of a 200-article run with two actors).
-    # (A window smaller than a batch per worker is split so that every actor gets some of it.)
+    # One block per batch: every task is one batch, so with the two tasks queued per actor (Ray Data's
+    # default) an actor has at most one batch left when the others are done. (With from_items' own blocks,
+    # one of two actors had 8.5 of 49 CPU-seconds left at the end of a 200-article run; one task in flight
+    # per actor balanced them but idled each ~150 ms between batches, waiting for its next task.)
     blocks = max(1, -(-len(rows) // batch_size), min(len(rows), workers))
     ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
         ExtractorActor,
         fn_constructor_kwargs={"model": model, "profile": profile},
         batch_size=batch_size,
         batch_format="pyarrow",
-        compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
+        compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=1,
     )
     for block in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
