@@ -19,7 +19,7 @@ is kept, and when it is not used:
   turns this cache off, and only this one), the least recently used dropped first.
 
 Concurrent requests for the same missing page wait for the first one's answer instead of all rendering
-it. Every answer says ``x-saywho-cache: hit`` or ``miss`` (``bypass`` when it could not be kept).
+it. Every answer that may be kept says ``x-saywho-cache: hit`` or ``miss``; others carry no such header.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from saywho.store import Database
 from saywho.web import data
+from saywho.web.security import SESSION_COOKIE
 
 MAX_BYTES = int(float(os.environ.get("SAYWHO_PAGE_CACHE_MB", "64")) * 1_000_000)
 SQLITE_SECONDS = 3600.0  # a safety net only: on SQLite every change is seen
@@ -43,7 +44,7 @@ SQLITE_SECONDS = 3600.0  # a safety net only: on SQLite every change is seen
 # Paths whose GET answer depends on the request's cookies (forms with CSRF tokens, log-in) or that have
 # their own caching (static files).
 NEVER = ("/login", "/logout", "/paste", "/static/", "/docs", "/openapi.json")
-SESSION = b"saywho_session="
+SESSION = SESSION_COOKIE.encode() + b"="
 
 Key = tuple[bytes, bytes, bytes]
 Stamp = tuple[int, int]
