@@ -9,10 +9,11 @@ output for the exported model. ``tests/test_model_card.py`` checks the hashes.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from datetime import date
 from pathlib import Path
+
+from saywho.train import export as export_
 
 SHIPPED = ("tagger.onnx", "tokenizer.json", "config.json")
 TRAIN_COMMAND = (
@@ -21,16 +22,8 @@ TRAIN_COMMAND = (
 EVAL_COMMAND = "saywho eval polnear ../shared/data/polnear --split dev --profile accurate --format json"
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def file_rows(model_dir: Path) -> list[str]:
-    return [f"| `{n}` | {(model_dir / n).stat().st_size} | `{sha256(model_dir / n)}` |" for n in SHIPPED]
+    return export_.file_rows(model_dir, SHIPPED)
 
 
 def metric_rows(report: dict) -> list[str]:

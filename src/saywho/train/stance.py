@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 
+from saywho.train import export as export_
+
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models" / "stance"
 LABELS = ("support", "oppose", "neutral")
 FROM_DATA = {"favor": 0, "against": 1, "none": 2}
@@ -208,11 +210,7 @@ def evaluate(model, states, labels, size=64) -> dict:
 
 def export(model, out: Path, tokenizer_src: Path, meta: dict) -> None:
     """ONNX with int8 weights, the tokenizer, and the settings the classifier needs."""
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.transformers import optimizer
-    from tokenizers import Tokenizer
 
     out.mkdir(parents=True, exist_ok=True)
     model.eval()
@@ -228,28 +226,9 @@ def export(model, out: Path, tokenizer_src: Path, meta: dict) -> None:
         opset_version=17,
         dynamo=False,
     )
-    fused = out / "stance.fused.onnx"
     cfg = model.bert.config
-    optimizer.optimize_model(
-        str(fp32),
-        model_type="bert",
-        num_heads=cfg.num_attention_heads,
-        hidden_size=cfg.hidden_size,
-        opt_level=1,
-    ).save_model_to_file(str(fused))
-    quantize_dynamic(
-        str(fused),
-        str(out / "stance.onnx"),
-        weight_type=QuantType.QInt8,
-        per_channel=True,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-    )
-    fp32.unlink()
-    fused.unlink()
-    tok = Tokenizer.from_file(str(tokenizer_src))
-    tok.no_padding()
-    tok.no_truncation()
-    tok.save(str(out / "tokenizer.json"))
+    export_.int8_bert(fp32, out / "stance.onnx", cfg.num_attention_heads, cfg.hidden_size)
+    export_.save_tokenizer(tokenizer_src, out / "tokenizer.json")
     (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
@@ -278,14 +257,6 @@ TRAIN_COMMAND = (
     "nice -n 10 python -m saywho.train.stance ../shared/data/stance --out src/saywho/models/stance"
 )
 GWSD_TARGET = 0.65  # issue 5
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
@@ -364,7 +335,7 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "",
         "| file | bytes | sha256 |",
         "| --- | --- | --- |",
-        *[f"| `{n}` | {(model_dir / n).stat().st_size} | `{sha256(model_dir / n)}` |" for n in SHIPPED],
+        *export_.file_rows(model_dir, SHIPPED),
         "",
     ]
     out = model_dir / "MODEL_CARD.md"
