@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +19,7 @@ from rich.console import Console
 
 from saywho import __version__, corpus_cli, textio
 from saywho.batch import Item, extract_each
-from saywho.cli_options import DEFAULT_PROFILE_NAME, ProfileName, ProfileOption  # noqa: F401 (re-exported)
+from saywho.cli_options import DEFAULT_PROFILE_NAME, ProfileName, ProfileOption, iso_day  # noqa: F401 (re-exported)
 from saywho.eval.brat import GoldArticle, read_split
 from saywho.eval.polnear import evaluate
 from saywho.extraction import Extractor
@@ -93,15 +92,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _published(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
 def _encoding(value: str) -> str:
     try:
         return textio.check_encoding(value)
@@ -144,7 +134,7 @@ def extract(
         str | None,
         typer.Option(
             help="Publication date of the articles (YYYY-MM-DD): relative dates are resolved against it.",
-            callback=_published,
+            callback=iso_day,
             show_default=False,
         ),
     ] = None,

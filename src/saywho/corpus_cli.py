@@ -26,7 +26,7 @@ from rich.text import Text
 
 from saywho import textio
 from saywho.batch import Piper
-from saywho.cli_options import DEFAULT_PROFILE_NAME, ProfileOption
+from saywho.cli_options import DEFAULT_PROFILE_NAME, ProfileOption, day
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -80,15 +80,6 @@ class ExportFormat(StrEnum):
 
 def _say(message: str) -> None:
     print(f"saywho: {message}".replace("\n", "\\n"), file=sys.stderr, flush=True)
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _open(db: str | None, create: bool = False) -> Any:
@@ -247,7 +238,7 @@ def ingest(
         raise typer.BadParameter(str(exc), param_hint="SOURCE") from None
     except LookupError:
         raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
-    published_on = _date(published)
+    published_on = day(published)
     if engine is EngineName.ray:
         from saywho.engines.ray_engine import require_ray
 
@@ -425,7 +416,7 @@ def quotes(
     from saywho.store import read
     from saywho.store.export import jsonl_record
 
-    f = read.Filters(speaker=speaker, since=_date(since), until=_date(until), outlet=outlet, search=search)
+    f = read.Filters(speaker=speaker, since=day(since), until=day(until), outlet=outlet, search=search)
     database = _open(db)
     rows = read.quotes(database, f, limit=limit, offset=offset)
     if fmt is Format.jsonl:
@@ -586,7 +577,7 @@ def articles(
     from saywho.store import read
 
     database = _open(db)
-    f = read.ArticleFilters(since=_date(since), until=_date(until), outlet=outlet, search=search)
+    f = read.ArticleFilters(since=day(since), until=day(until), outlet=outlet, search=search)
     if fmt is Format.jsonl:
         page = 1000
         done = 0
@@ -651,7 +642,7 @@ def export(
     if fmt is ExportFormat.parquet and out is None and sys.stdout.isatty():
         raise typer.BadParameter("parquet is binary: give --out PATH or redirect standard output")
     database = _open(db)
-    f = read.Filters(speaker=speaker, since=_date(since), until=_date(until), outlet=outlet, search=search)
+    f = read.Filters(speaker=speaker, since=day(since), until=day(until), outlet=outlet, search=search)
     n = export_mod.export(read.iter_statements(database, f), fmt.value, out)
     if out is not None:
         _say(f"{n:,} statements written to {out}")

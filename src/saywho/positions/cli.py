@@ -24,6 +24,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from saywho.cli_options import iso_day
 from saywho.positions import topics as topics_mod
 from saywho.positions.aggregate import build_positions
 from saywho.positions.relevance import RelevanceModel
@@ -48,15 +49,6 @@ class PosFormat(StrEnum):
 def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     print(f"saywho: {message}", file=sys.stderr)
     return typer.Exit(code)
-
-
-def _iso(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 RulesOnly = Annotated[
@@ -452,7 +444,7 @@ def positions(
     Statements come from the corpus database (--db, or $SAYWHO_DB when neither --input nor --articles is
     given; the topic must be stored there: saywho topic add --db), from --input or from --articles.
     """
-    since, until = _iso(since), _iso(until)
+    since, until = iso_day(since), iso_day(until)
     if input is not None and articles is not None:
         raise typer.BadParameter("give one of --input, --articles or --db", param_hint="--input")
     target = (
