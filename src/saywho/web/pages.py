@@ -244,18 +244,27 @@ def _topics_page(
     return render(request, "topics.html", context, status)
 
 
+def write_refused(request: Request, fields: dict[str, str]) -> tuple[str, int] | None:
+    """Why a form that writes is refused (its message and status), or None: the form's CSRF token, a
+    server that takes writes, a logged-in session."""
+    guard = guard_of(request)
+    if not guard.csrf_ok(request, fields.get("csrf")):
+        return "The form expired: send it again.", 403
+    if not guard.writable:
+        return "Writes are disabled on this server.", 403
+    if not guard.session_ok(request):
+        return "Log in with the token first.", 401
+    return None
+
+
 @router.post("/topics", response_class=HTMLResponse)
 async def add_topic_form(request: Request, background: BackgroundTasks) -> Response:
     """The topics page's form: add a topic (logged in, CSRF token); its reading runs in the background."""
-    guard = guard_of(request)
     async with request.form(max_files=0, max_fields=10, max_part_size=10_000) as form:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    if not guard.csrf_ok(request, fields.get("csrf")):
-        return _topics_page(request, fields, "The form expired: send it again.", 403)
-    if not guard.writable:
-        return _topics_page(request, fields, "Writes are disabled on this server.", 403)
-    if not guard.session_ok(request):
-        return _topics_page(request, fields, "Log in with the token first.", 401)
+    refused = write_refused(request, fields)
+    if refused:
+        return _topics_page(request, fields, *refused)
     keywords = [k for k in fields.get("keywords", "").split(",") if k.strip()]
     try:
         topic_id = await run_in_threadpool(
@@ -332,7 +341,6 @@ def paste_form(request: Request) -> HTMLResponse:
 
 @router.post("/paste", response_class=HTMLResponse)
 async def paste(request: Request) -> Response:
-    guard = guard_of(request)
     limit = request.app.state.settings.max_upload
     async with request.form(max_files=1, max_fields=20, max_part_size=limit) as form:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -341,16 +349,9 @@ async def paste(request: Request) -> Response:
             await upload.read(limit + 1) if upload is not None and not isinstance(upload, str) else b""
         )
         filename = getattr(upload, "filename", None)
-    if not guard.csrf_ok(request, fields.get("csrf")):
-        return render(
-            request, "paste.html", {"form": fields, "error": "The form expired: send it again."}, 403
-        )
-    if not guard.writable:
-        return render(
-            request, "paste.html", {"form": fields, "error": "Writes are disabled on this server."}, 403
-        )
-    if not guard.session_ok(request):
-        return render(request, "paste.html", {"form": fields, "error": "Log in with the token first."}, 401)
+    refused = write_refused(request, fields)
+    if refused:
+        return render(request, "paste.html", {"form": fields, "error": refused[0]}, refused[1])
     if len(data_bytes) > limit or len(fields.get("text", "").encode()) > limit:
         return render(
             request, "paste.html", {"form": {}, "error": f"Larger than the limit of {limit:,} bytes."}, 413
