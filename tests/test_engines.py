@@ -326,3 +326,34 @@ def test_ray_errors_fail_the_articles_left_and_other_errors_stop_the_run(
     monkeypatch.setattr(ray_engine, "_results", broken)
     with pytest.raises(EngineError, match="Ray Data failed: AttributeError"):
         list(ray_engine.RayEngine(workers=2).map(iter([rows])))
+
+
+@pytest.mark.parametrize(
+    ("n", "batch", "workers"), [(300, 16, 2), (300, 16, 1), (4096, 16, 4), (3, 16, 2), (1, 8, 3)]
+)
+def test_ray_blocks_are_full_batches_then_shrinking_ones(n: int, batch: int, workers: int) -> None:
+    from saywho.engines import block_sizes
+
+    sizes = block_sizes(n, batch, workers)
+    assert sum(sizes) == n and all(1 <= s <= batch for s in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # never a larger block after a smaller one
+    assert len(sizes) >= min(n, workers)  # every actor gets work
+    left = n
+    for s in sizes:  # a block is at most a 1/(2 × workers) share of what is left, once batches are too large
+        assert s <= max(1, -(-left // (2 * workers)))
+        left -= s
+    assert sizes[-1] == 1
+    assert block_sizes(0, batch, workers) == []
+
+
+def test_balanced_passes_batches_through_and_splits_only_the_last_ones() -> None:
+    from saywho.engines import balanced, block_sizes
+
+    rows = [{"key": k} for k in range(100)]
+    batches = [rows[i : i + 16] for i in range(0, 100, 16)]  # six of 16, one of 4
+    out = list(balanced(iter(batches), workers=2))
+    assert [r for b in out for r in b] == rows  # every row once, in order
+    assert out[:3] == batches[:3]  # all but the last 2 × 2 batches go as they came
+    assert [len(b) for b in out[3:]] == block_sizes(100 - 48, 16, 2)
+    assert list(balanced(iter([]), workers=2)) == []
+    assert list(balanced(iter([rows[:3]]), workers=4)) == [[r] for r in rows[:3]]

@@ -28,6 +28,7 @@ import resource
 import socket
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -132,6 +133,38 @@ class Worker:
             r["peak_rss_mb"] = rss
             r["cpu_s"] = cpu
         return out
+
+
+def block_sizes(n: int, batch_size: int, workers: int) -> list[int]:
+    """Articles per task for the ``n`` left at the end of a run: ``batch_size`` while plenty are left,
+    then a share of what is left (guided scheduling: ``ceil(left / (2 × workers))``), down to single
+    articles, so that the workers finish together.
+
+    With equal batches of 16, one worker was idle for the last of them: two Ray actors' last tasks ended
+    1.2 to 1.8 s apart in a 300-article run (fast profile), two local workers had 2.6 CPU-seconds
+    between them at the end of a 200-article run (accurate); a few more small tasks cost ~10 ms each."""
+    sizes: list[int] = []
+    left = n
+    while left > 0:
+        size = max(1, min(batch_size, -(-left // (2 * max(1, workers)))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+def balanced(batches: Iterable[list[ArticleRow]], workers: int) -> Iterator[list[ArticleRow]]:
+    """``batches`` as they come, except the last ``2 × workers`` of them: their rows again, in
+    :func:`block_sizes` (the engine reads that many batches ahead to know which are the last)."""
+    ahead: deque[list[ArticleRow]] = deque()
+    for batch in batches:
+        ahead.append(batch)
+        if len(ahead) > 2 * workers:
+            yield ahead.popleft()
+    rows = [r for b in ahead for r in b]
+    start = 0
+    for size in block_sizes(len(rows), max((len(b) for b in ahead), default=1), workers):
+        yield rows[start : start + size]
+        start += size
 
 
 def make_engine(

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from saywho.batch import Piper
-from saywho.engines import ArticleRow, ResultRow, Worker
+from saywho.engines import ArticleRow, ResultRow, Worker, balanced
 
 IN_FLIGHT_PER_WORKER = 2
 
@@ -95,7 +95,7 @@ class LocalEngine:
         pool = self._pool()
         window: deque[tuple[list[ArticleRow], Future[list[ResultRow]]]] = deque()
         limit = IN_FLIGHT_PER_WORKER * self.workers
-        batches = _chain(first, rest)
+        batches = balanced(_chain(first, rest), self.workers)  # small batches last: workers end together
         try:
             while True:
                 while len(window) < limit:

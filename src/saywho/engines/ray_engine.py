@@ -19,6 +19,7 @@ dependency: ``pip install 'saywho[ray]'``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -26,13 +27,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from saywho.engines import ArticleRow, EngineError, ResultRow, Worker, default_workers
+from saywho.engines import ArticleRow, EngineError, ResultRow, Worker, block_sizes, default_workers
 
 # Articles per dataset: each window starts its actors (loading the extractor) once, a few seconds against
 # about six minutes of extraction per worker (at ~4,000 words/s and ~700 words an article); the window's
 # texts wait in the driver's memory (~10 MB per worker).
 WINDOW_PER_WORKER = 2048
-BATCH_SIZE = 16  # articles per map_batches call, as the local engine's batches
+BATCH_SIZE = 16  # articles per task at most, as the local engine's batches (see block_sizes)
 
 
 def require_ray() -> None:
@@ -78,7 +79,7 @@ class ExtractorActor:
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
-        rows = batch.to_pylist()
+        rows = [row for item in batch.column("rows").to_pylist() for row in json.loads(item)]
         return pa.Table.from_pylist(self.worker(rows), schema=self.schema)
 
 
@@ -198,15 +199,18 @@ def _results(
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True  # stored in input order, as the local engine does
     ctx.enable_progress_bars = False  # saywho shows its own progress
-    # One block per batch: every task is one batch, so with the two tasks queued per actor (Ray Data's
-    # default) an actor has at most one batch left when the others are done. (With from_items' own blocks,
-    # one of two actors had 8.5 of 49 CPU-seconds left at the end of a 200-article run; one task in flight
-    # per actor balanced them but idled each ~150 ms between batches, waiting for its next task.)
-    blocks = max(1, -(-len(rows) // batch_size), min(len(rows), workers))
-    ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
+    # One block per task, in sizes from block_sizes() (full batches, then smaller and smaller ones, so
+    # that the actors finish together): each dataset row is one batch of article rows, as JSON, and
+    # each block one such row (``batch_size=None``: a block is never split or bundled). Blocks of
+    # unequal sizes by from_arrow() cost 1.5 s more to start: it reads each table's metadata in a task.
+    items, start = [], 0
+    for size in block_sizes(len(rows), batch_size, workers):
+        items.append({"rows": json.dumps(rows[start : start + size])})
+        start += size
+    ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
         ExtractorActor,
         fn_constructor_kwargs={"model": model, "profile": profile},
-        batch_size=batch_size,
+        batch_size=None,
         batch_format="pyarrow",
         compute=ray.data.ActorPoolStrategy(size=workers),
         num_cpus=1,
