@@ -256,15 +256,13 @@ def main(argv: list[str] | None = None) -> int:
     if "ray" in engines:
         import ray
 
-        from saywho.engines.ray_engine import _quiet, _stderr_muted, local_priority
+        from saywho.engines.ray_engine import _quiet, _stderr_muted, local_instance, local_priority
 
         _quiet()
         local_priority()
         t = time.perf_counter()
         with _stderr_muted():
-            ray.init(
-                num_cpus=max(counts), include_dashboard=False, log_to_driver=False, logging_level="ERROR"
-            )
+            ray.init(**local_instance(max(counts)))
         ray_start = round(time.perf_counter() - t, 2)
     configs = [(e, w) for e in engines for w in counts]
     runs: list[dict] = []

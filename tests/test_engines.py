@@ -253,11 +253,11 @@ def test_dataset_out_then_load_equals_a_direct_ingest(
 def ray_cluster() -> Iterator[None]:
     ray = pytest.importorskip("ray")
     pytest.importorskip("ray.data")
-    from saywho.engines.ray_engine import _quiet, _stderr_muted
+    from saywho.engines.ray_engine import _quiet, _stderr_muted, local_instance
 
     _quiet()
     with _stderr_muted():
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
+        ray.init(**local_instance(2))
     yield
     ray.shutdown()
 
