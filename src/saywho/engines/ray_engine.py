@@ -235,8 +235,8 @@ def _take(batches: Iterator[list[ArticleRow]], n: int) -> list[ArticleRow]:
 
 # Ray's bookkeeping that a Ray instance started for one ingest has no use for (no dashboard reads it): the
 # metrics every Ray process records, per-handler event statistics, task events sent to the GCS each second.
-# Off, Ray × 2 on two cores used ~0.5 CPU-second less beside the workers per 300-article run (fast profile),
-# and its actors ~1 CPU-second less between them.
+# Off, Ray's own processes used ~0.5 CPU-second less beside two actors in a 28-second run on two cores (fast
+# profile); in the benchmark the gain is within its noise.
 LOCAL_SYSTEM_CONFIG: dict[str, Any] = {
     "enable_metrics_collection": False,
     "event_stats": False,
