@@ -141,7 +141,7 @@ def block_sizes(n: int, batch_size: int, workers: int) -> list[int]:
     articles, so that the workers finish together.
 
     With equal batches of 16, one worker was idle for the last of them: two Ray actors' last tasks ended
-    1.2 to 1.8 s apart in a 300-article run (fast profile), two local workers had 2.6 CPU-seconds
+    1.2 to 1.8 s apart in a 300-article run (fast profile), two local workers had 2.0 to 2.7 CPU-seconds
     between them at the end of a 200-article run (accurate); a few more small tasks cost ~10 ms each."""
     sizes: list[int] = []
     left = n
@@ -152,19 +152,24 @@ def block_sizes(n: int, batch_size: int, workers: int) -> list[int]:
     return sizes
 
 
+def in_blocks(rows: list[ArticleRow], batch_size: int, workers: int) -> Iterator[list[ArticleRow]]:
+    """``rows`` cut in :func:`block_sizes`, in order."""
+    start = 0
+    for size in block_sizes(len(rows), batch_size, workers):
+        yield rows[start : start + size]
+        start += size
+
+
 def balanced(batches: Iterable[list[ArticleRow]], workers: int) -> Iterator[list[ArticleRow]]:
-    """``batches`` as they come, except the last ``2 × workers`` of them: their rows again, in
-    :func:`block_sizes` (the engine reads that many batches ahead to know which are the last)."""
+    """``batches`` as they come, except the last ``2 × workers`` of them: their rows again,
+    :func:`in_blocks` (the engine reads that many batches ahead to know which are the last)."""
     ahead: deque[list[ArticleRow]] = deque()
     for batch in batches:
         ahead.append(batch)
         if len(ahead) > 2 * workers:
             yield ahead.popleft()
     rows = [r for b in ahead for r in b]
-    start = 0
-    for size in block_sizes(len(rows), max((len(b) for b in ahead), default=1), workers):
-        yield rows[start : start + size]
-        start += size
+    yield from in_blocks(rows, max((len(b) for b in ahead), default=1), workers)
 
 
 def make_engine(

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from saywho.engines import ArticleRow, EngineError, ResultRow, Worker, block_sizes, default_workers
+from saywho.engines import ArticleRow, EngineError, ResultRow, Worker, default_workers, in_blocks
 
 # Articles per dataset: each window starts its actors (loading the extractor) once, a few seconds against
 # about six minutes of extraction per worker (at ~4,000 words/s and ~700 words an article); the window's
@@ -113,12 +113,11 @@ class RayEngine:
         _quiet()
         if not ray.is_initialized():
             address = self.address or os.environ.get("RAY_ADDRESS") or None
-            kwargs: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.ERROR}
             if address is None:  # a local instance for this run
                 kwargs = local_instance(max(self.workers, default_workers()))
                 local_priority()
             else:
-                kwargs["include_dashboard"] = False
+                kwargs = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.ERROR}
             try:
                 with _stderr_muted():  # Ray's C++ start-up lines; its errors come back as exceptions
                     ray.init(address=address, **kwargs)
@@ -197,14 +196,11 @@ def _results(
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True  # stored in input order, as the local engine does
     ctx.enable_progress_bars = False  # saywho shows its own progress
-    # One block per task, in sizes from block_sizes() (full batches, then smaller and smaller ones, so
+    # One block per task, cut by in_blocks() (full batches, then smaller and smaller ones, so
     # that the actors finish together): each dataset row is one batch of article rows, as JSON, and
     # each block one such row (``batch_size=None``: a block is never split or bundled). Blocks of
     # unequal sizes by from_arrow() cost 1.5 s more to start: it reads each table's metadata in a task.
-    items, start = [], 0
-    for size in block_sizes(len(rows), batch_size, workers):
-        items.append({"rows": json.dumps(rows[start : start + size])})
-        start += size
+    items = [{"rows": json.dumps(block)} for block in in_blocks(rows, batch_size, workers)]
     ds = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
         ExtractorActor,
         fn_constructor_kwargs={"model": model, "profile": profile},
