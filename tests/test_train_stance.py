@@ -1,0 +1,51 @@
+"""The stance training data as propositions (no torch needed: only the data side is tested)."""
+
+from __future__ import annotations
+
+from saywho.train.stance import ANTI_X, FROM_DATA, PRO_X, Row, as_propositions
+
+
+def test_each_row_twice_with_the_propositions_direction() -> None:
+    rows = [
+        Row("Gun control saves lives.", "gun control", FROM_DATA["favor"], "vast"),
+        Row("The tax is theft.", "the wealth tax", FROM_DATA["against"], "vast"),
+        Row("My cat sleeps all day.", "school uniforms", FROM_DATA["none"], "vast"),
+    ]
+    out = as_propositions(rows, seed=1)
+    assert len(out) == 6
+    pro_forms = {t.format(x="gun control", X="Gun control") for t in PRO_X}
+    anti_forms = {t.format(x="gun control", X="Gun control") for t in ANTI_X}
+    assert out[0].target in pro_forms and out[1].target in anti_forms
+    assert [r.label for r in out] == [0, 1, 1, 0, 2, 2]  # support/oppose swap against X; none stays
+    assert [r.text for r in out] == [r.text for r in rows for _ in (0, 1)]
+    assert out == as_propositions(rows, seed=1)  # seeded
+
+
+def test_no_template_names_a_data_topic_or_the_gwsd_wording() -> None:
+    for t in PRO_X + ANTI_X:
+        assert "{x}" in t or "{X}" in t
+        assert "concern" not in t.lower() and "climate" not in t.lower()
+
+
+def test_narration_skips_sentences_holding_an_attribution(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from saywho.train.news_neutral import narration
+
+    text = (
+        "The city council approved the new harbour budget on Monday evening. "
+        "Mayor Ann Lee said the harbour plan would create hundreds of jobs in the area. "
+        "The budget covers the repair of the northern pier and two new cranes."
+    )
+    said = text.index("Mayor")
+    end = text.index("area.") + len("area.")
+    (tmp_path / "train" / "text").mkdir(parents=True)
+    (tmp_path / "train" / "attributions").mkdir()
+    (tmp_path / "train" / "text" / "a1.txt").write_text(text, encoding="utf-8")
+    ann = f"T1\tSource {said} {said + 12}\tMayor Ann Lee\nT2\tCue {said + 13} {said + 17}\tsaid\n"
+    ann += f"T3\tContent {said + 18} {end}\tx\nE1\tAttribution:T2 Source:T1 Content:T3\n"
+    (tmp_path / "train" / "attributions" / "a1_ann1.ann").write_text(ann, encoding="utf-8")
+    rows = narration(tmp_path, "train", seed=3)
+    assert rows and len(rows) <= 3
+    for sentence, topic in rows:
+        assert "Mayor" not in sentence and sentence in text
+        assert topic.lower() in sentence.lower() and topic.split()[0].lower() != "the"
+    assert narration(tmp_path, "train", seed=3) == rows
