@@ -67,3 +67,18 @@ def test_bench_positions_reports_seconds_per_thousand(tmp_path: Path) -> None:
     assert len(r["load_average"]) == 3 and r["date"]
     for k in ("relevance_keywords", "stance_rules", "stance_model", "chain"):
         assert r["seconds_per_1000"][k] > 0
+
+
+def test_own_news_stance_set_is_balanced_and_scored(tmp_path: Path) -> None:
+    ev = load("eval_stance_news")
+    by_prop = ev.read(ev.DEFAULT)
+    assert len(by_prop) == 4
+    for rows in by_prop.values():
+        labels = [g for _, g in rows]
+        assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == (6, 6, 8)
+    out = tmp_path / "r.json"
+    ev.main(["--json", str(out)])
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert next(iter(r)) == "rules alone" and len(r) == 2
+    for scores in r.values():
+        assert sum(scores["predicted"].values()) == 80 and 0.0 <= scores["macro_f1"] <= 1.0

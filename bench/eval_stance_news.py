@@ -1,0 +1,69 @@
+"""Stance toward propositions on news sentences the project wrote itself (``bench/data/stance_news.tsv``).
+
+    python bench/eval_stance_news.py [bench/data/stance_news.tsv] [--model-dir DIR ...] [--json OUT]
+
+Four propositions (one wants X, one calls X a danger, one wants X raised, one wants X scrapped),
+20 sentences each in the register of news reports: 6 that support the proposition, 6 that
+oppose it and 8 about its subject that take no position (dates, figures, schedules). This is
+the dev set for stance on news: models and settings are compared here, never on GWSD. Scored
+like ``bench/eval_gwsd.py``: macro-F1 over support, oppose, neutral (``open`` counts as neutral),
+for the rules alone and for the rules then each model given (default: the shipped one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_gwsd import score
+from saywho.positions.stance import MODEL_DIR, classify_many, model_version
+
+DEFAULT = Path(__file__).resolve().parent / "data" / "stance_news.tsv"
+
+
+def read(path: Path) -> dict[str, list[tuple[str, str]]]:
+    by_prop: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            by_prop[row["proposition"]].append((row["sentence"], row["label"]))
+    return by_prop
+
+
+def run(by_prop: dict[str, list[tuple[str, str]]], use_model: bool, model_dir: str | None) -> dict:
+    gold, pred = [], []
+    for prop, rows in by_prop.items():
+        got = classify_many([t for t, _ in rows], prop, use_model=use_model, model_dir=model_dir)
+        gold += [g for _, g in rows]
+        pred += ["neutral" if s.label == "open" else s.label for s in got]
+    out = score(gold, pred)
+    out["predicted"] = {c: pred.count(c) for c in ("support", "oppose", "neutral")}
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("tsv", type=Path, nargs="?", default=DEFAULT)
+    ap.add_argument("--model-dir", action="append", default=[], help="a stance model folder (repeatable)")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    by_prop = read(args.tsv)
+    results = {"rules alone": run(by_prop, False, None)}
+    for d in args.model_dir or [str(MODEL_DIR)]:
+        results[f"rules + {model_version(d)} ({d})"] = run(by_prop, True, d)
+    for name, r in results.items():
+        pc = r["per_class"]
+        print(
+            f"{r['macro_f1']:.3f}  support {pc['support']['f1']:.3f}  oppose {pc['oppose']['f1']:.3f}  "
+            f"neutral {pc['neutral']['f1']:.3f}  predicted {dict(sorted(r['predicted'].items()))}  {name}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
