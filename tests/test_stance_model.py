@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from saywho.positions.stance import MODEL_DIR, StanceModel, classify
+from saywho.positions import stance
+from saywho.positions.stance import MODEL_DIR, StanceModel, classify_many
 
 CARD = MODEL_DIR / "MODEL_CARD.md"
 TAX = "A new border tax should be introduced"
@@ -62,6 +63,37 @@ def test_support_by_a_benefit_of_the_proposal(model: StanceModel) -> None:
 
 
 def test_classify_uses_the_model_when_no_rule_decides() -> None:
-    s = classify("I love the border tax and hope it passes soon.", TAX)
+    [s] = classify_many(["I love the border tax and hope it passes soon."], TAX, min_confidence=0.0)
     assert s.method == "model" and s.label == "support"
     assert s.evidence is not None and 0.34 < s.confidence <= 1.0
+
+
+class _Fixed:
+    """A stand-in model that gives every text the same probabilities."""
+
+    def __init__(self, p: list[float]) -> None:
+        self.labels = ["support", "oppose", "neutral"]
+        self.p = np.array(p, dtype=np.float32)
+
+    def probs(self, proposition: str, texts: list[str]) -> np.ndarray:
+        return np.tile(self.p, (len(texts), 1))
+
+
+@pytest.mark.parametrize(
+    ("p", "label", "confidence"),
+    [
+        ([0.65, 0.30, 0.05], "neutral", 0.35),  # a weak support is not a position
+        ([0.75, 0.20, 0.05], "support", 0.75),
+        ([0.10, 0.85, 0.05], "oppose", 0.85),
+        ([0.30, 0.20, 0.50], "neutral", 0.50),
+    ],
+)
+def test_the_models_support_or_oppose_counts_only_when_confident(
+    monkeypatch: pytest.MonkeyPatch, p: list[float], label: str, confidence: float
+) -> None:
+    monkeypatch.setattr(stance, "load_model", lambda path=None: _Fixed(p))
+    [s] = classify_many(["The committee met on Tuesday."], TAX)
+    assert stance.MIN_CONFIDENCE == 0.7
+    assert (s.method, s.label) == ("model", label)
+    assert s.confidence == pytest.approx(confidence, abs=1e-6)
+    assert (s.evidence is None) == (label == "neutral")
