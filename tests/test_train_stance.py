@@ -49,3 +49,18 @@ def test_narration_skips_sentences_holding_an_attribution(tmp_path) -> None:  # 
         assert "Mayor" not in sentence and sentence in text
         assert topic.lower() in sentence.lower() and topic.split()[0].lower() != "the"
     assert narration(tmp_path, "train", seed=3) == rows
+
+
+def test_incidental_names_another_phrase_than_the_topic() -> None:
+    from saywho.train.incidental import incidental
+
+    rows = [
+        ("Gun control saves lives, and the article about rural schools misses the point.", "gun control"),
+        ("I love it.", "cats"),
+    ]
+    got = incidental(rows, seed=5)
+    assert got[1] is None  # nothing named but a pronoun
+    text, phrase = got[0]  # type: ignore[misc]
+    assert text == rows[0][0] and phrase.lower() in text.lower()
+    assert "gun" not in phrase and "control" not in phrase
+    assert incidental(rows, seed=5) == got

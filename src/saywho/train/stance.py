@@ -323,6 +323,7 @@ def settings(
         "dev_topics": topics,
         "targets": "phrases" if args.plain_targets else "propositions",
         "news_narration": bool(args.news),
+        "incidental_share": args.incidental,
         "dev_history": history,
     }
 
@@ -506,6 +507,13 @@ def main(argv: list[str] | None = None) -> None:
         "(train split trains, dev split joins the dev set)",
     )
     ap.add_argument(
+        "--incidental",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="add, for this share of the texts with a position, a phrase named in passing, labelled none",
+    )
+    ap.add_argument(
         "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
     )
     args = ap.parse_args(argv)
@@ -542,6 +550,19 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"news narration, no position: {len(tr_news)} train rows, {len(dv_news)} dev rows")
         train, dev = train + tr_news, dev + dv_news
+    if args.incidental:
+        from saywho.train.incidental import incidental
+
+        def passing(rows: list[Row]) -> list[Row]:
+            polar = [r for r in rows if r.label != FROM_DATA["none"]]
+            found = incidental([(r.text, r.target) for r in polar], args.seed)
+            pairs = zip(polar, found, strict=True)
+            out = [Row(f[0], f[1], FROM_DATA["none"], r.source) for r, f in pairs if f]
+            return random.Random(args.seed).sample(out, round(args.incidental * len(out)))
+
+        tr_inc, dv_inc = passing(train), passing(dev)
+        print(f"named in passing, no position: {len(tr_inc)} train rows, {len(dv_inc)} dev rows")
+        train, dev = train + tr_inc, dev + dv_inc
     if not args.plain_targets:
         train, dev = as_propositions(train, args.seed), as_propositions(dev, args.seed + 1)
         print(f"as propositions: train {len(train)} rows, dev {len(dev)} rows")
