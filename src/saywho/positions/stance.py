@@ -11,8 +11,10 @@ Two layers, the first that answers wins:
    statement"). Each rule needs the proposition's subject (or a word standing
    for it: "it", "the plan") in the same clause.
 2. **A learned model** (``saywho/models/stance``: MiniLM-L6 cross-encoder trained
-   on VAST and SemEval-2016, run with onnxruntime) for everything else. It
-   knows ``support``/``oppose``/``neutral``; ``open`` comes from rules only.
+   on VAST and SemEval-2016 with their topics written as propositions, run with
+   onnxruntime) for everything else. It knows ``support``/``oppose``/``neutral``;
+   ``open`` comes from rules only. Its support or oppose counts only at
+   ``MIN_CONFIDENCE`` or above: below, the text is ``neutral``.
 
 The direction of the proposition matters. "A border tax should be introduced"
 wants X to happen: calling X harmful opposes it. "Climate change is a serious
