@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,23 @@ def _sibling(base: str, name: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + name
 
 
+def _drop(admin, name: str) -> None:  # type: ignore[no-untyped-def]
+    """DROP DATABASE … WITH (FORCE), again if it meets an autovacuum worker in that database:
+    a role that is not a superuser may not terminate one (PostgreSQL says "must be a member of
+    the role whose process is being terminated"); the worker is done within moments."""
+    from sqlalchemy import text
+
+    for attempt in range(20):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except Exception:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
+
+
 def fresh_postgres() -> Iterator[str]:
     """A new database, copied from a migrated template (made once per test session)."""
     base = os.environ.get("SAYWHO_TEST_PG")
@@ -93,8 +111,7 @@ def fresh_postgres() -> Iterator[str]:
     try:
         yield _sibling(base, name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop(admin, name)
         admin.dispose()
 
 
@@ -102,11 +119,8 @@ def fresh_postgres() -> Iterator[str]:
 def _drop_postgres_template() -> Iterator[None]:
     yield
     if "name" in _template:
-        from sqlalchemy import text
-
         admin = _admin(os.environ["SAYWHO_TEST_PG"])
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{_template["name"]}" WITH (FORCE)'))
+        _drop(admin, _template["name"])
         admin.dispose()
 
 
