@@ -1,13 +1,23 @@
-"""Stance toward propositions on news sentences the project wrote itself (``bench/data/stance_news.tsv``).
+"""Stance toward propositions on news sentences the project wrote itself.
 
-    python bench/eval_stance_news.py [bench/data/stance_news.tsv] [--model-dir DIR ...] [--json OUT]
+    python bench/eval_stance_news.py [TSV] [--model-dir DIR ...] [--json OUT]
 
-Four propositions (one wants X, one calls X a danger, one wants X raised, one wants X scrapped),
-20 sentences each in the register of news reports: 6 that support the proposition, 6 that
-oppose it and 8 about its subject that take no position (dates, figures, schedules). This is
-the dev set for stance on news: models and settings are compared here, never on GWSD. Scored
-like ``bench/eval_gwsd.py``: macro-F1 over support, oppose, neutral (``open`` counts as neutral),
-for the rules alone and for the rules then each model given (default: the shipped one).
+``bench/data/stance_news.tsv`` (the default): four propositions (one wants X, one calls X a
+danger, one wants X raised, one wants X scrapped), 20 sentences each in the register of news
+reports: 6 that support the proposition, 6 that oppose it and 8 about its subject that take no
+position (dates, figures, schedules).
+
+``bench/data/stance_problem_dev.tsv`` and ``stance_problem_check.tsv``: propositions that call
+something a serious problem (four each, none about climate or the environment), 30 sentences
+each: 10 support, 6 oppose, 14 on the subject without a position; a third name the subject in
+other words ("superbugs", "the cost of living"). Written by a helper that saw neither the rules
+nor any shared data. The rules for such propositions were tuned on ``_dev``; ``_check`` is
+only scored.
+
+These are the dev sets for stance on news: models and settings are compared here, never on
+GWSD. Scored like ``bench/eval_gwsd.py``: macro-F1 over support, oppose, neutral (``open``
+counts as neutral), for the rules alone and for the rules then each model given (default: the
+shipped one).
 """
 
 from __future__ import annotations

@@ -82,3 +82,16 @@ def test_own_news_stance_set_is_balanced_and_scored(tmp_path: Path) -> None:
     assert next(iter(r)) == "rules alone" and len(r) == 2
     for scores in r.values():
         assert sum(scores["predicted"].values()) == 80 and 0.0 <= scores["macro_f1"] <= 1.0
+
+
+@pytest.mark.parametrize("name", ["stance_problem_dev.tsv", "stance_problem_check.tsv"])
+def test_own_problem_stance_sets_are_balanced(name: str) -> None:
+    ev = load("eval_stance_news")
+    by_prop = ev.read(ev.DEFAULT.parent / name)
+    assert len(by_prop) == 4
+    for prop, rows in by_prop.items():
+        assert " serious " in prop
+        labels = [g for _, g in rows]
+        assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == (10, 6, 14)
+    words = " ".join(t.lower() for rows in by_prop.values() for t, _ in rows)
+    assert not any(w in words for w in ("climate", "warming", "emission"))  # GWSD's subject stays unseen

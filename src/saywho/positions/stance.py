@@ -29,16 +29,20 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from saywho.onnx import cpu_session
 from saywho.positions.topics import STOPWORDS
 from saywho.records import Span, Stance, StanceLabel
+
+if TYPE_CHECKING:
+    from saywho.positions.synonyms import SubjectFinder
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "stance"
 NO_MODEL_ENV = "SAYWHO_STANCE_RULES_ONLY"  # "1": rules alone (tests, speed comparisons)
@@ -189,18 +193,66 @@ BAD_EVAL = (
     r"harmful|misguided|folly|reckless|unfair|unworkable|counterproductive|a\s+threat|threat|a\s+danger|"
     r"damaging|irresponsible|ill-advised|absurd|outrageous|catastroph\w+|a\s+catastrophe|a\s+crisis|"
     r"a\s+problem|a\s+serious\s+(?:problem|threat|concern|risk)|a\s+concern|serious|urgent|alarming|"
-    r"a\s+(?:grave|major|real|serious|growing|existential)\s+(?:threat|danger|risk|problem|concern))"
+    r"a\s+(?:grave|major|real|serious|growing|existential)\s+(?:threat|danger|risk|problem|concern)|"
+    r"(?:one\s+of\s+)?the\s+(?:most\s+serious|biggest|greatest|gravest|main|top|worst|single\s+biggest)\s+"
+    r"(?:threats?|dangers?|risks?|problems?|concerns?|challenges?)|an?\s+(?:epidemic|scourge|menace|plague))"
 )
 DISMISS_EVAL = (
     r"(?:a\s+)?(?:hoax|myth|scam|fraud|exaggerated|overblown|overstated|overhyped|alarmis[tm]|a\s+fiction|"
     r"fake|made\s+up|not\s+(?:a\s+)?(?:real|serious|problem|threat|concern|crisis)|nothing\s+to\s+worry\s+about|"
-    r"no\s+(?:cause|reason)\s+for\s+(?:alarm|concern)|natural|unproven|uncertain)"
+    r"no\s+(?:cause|reason)\s+for\s+(?:alarm|concern)|natural|unproven|uncertain|unfounded|misplaced|"
+    r"unwarranted|baseless|(?:a\s+)?(?:moral\s+)?panic|hysteria|scaremongering|blown\s+out\s+of\s+proportion)"
 )
 GOOD_EVAL = (
     r"(?:necessary|needed|essential|vital|crucial|overdue|long\s+overdue|right|the\s+right\s+(?:thing|step|move)|"
     r"a\s+good\s+idea|good|fair|sensible|reasonable|important|welcome|inevitable|the\s+only\s+way|the\s+answer|"
     r"the\s+solution|justified|beneficial|a\s+step\s+forward)"
 )
+# For a proposition that X is a problem, news takes a side less by judging X than by what it
+# reports of it: harm done by X, effects blamed on X, X growing or receding, X real or doubted.
+HARM_OF = (
+    r"(?:dangers?|threats?|risks?|perils?|toll|damage|harm|costs?|burden|scourge|menace|ravages|"
+    r"effects?|impacts?|consequences|fallout|victims|dangers\s+posed)\s+(?:of|from|caused\s+by|posed\s+by)"
+)
+BLAMED_ON = (
+    r"(?:caused|driven|fuell?ed|worsened|exacerbated|aggravated|triggered|induced|made\s+worse|"
+    r"blamed\s+on|attributed\s+to|linked\s+to|due\s+to|owing\s+to|because\s+of|as\s+a\s+result\s+of)"
+    r"(?:\s+by)?"
+)
+GROWING = (
+    r"(?:rising|growing|increasing|worsening|accelerating|spreading|soaring|surging|intensifying|"
+    r"mounting|escalating|getting\s+worse|on\s+the\s+rise|rampant|widespread|real|happening|"
+    r"undeniable|here\s+to\s+stay|out\s+of\s+control)"
+)
+GROWTH_OF = (
+    r"(?:rise|surge|increase|spike|growth|spread|acceleration|explosion|epidemic|worsening)\s+(?:of|in)"
+)
+RECEDING = (
+    r"(?:falling|declining|easing|slowing|receding|cooling|subsiding|stabili[sz]ing|under\s+control|"
+    r"manageable|temporary|transitory|contained|modest|limited|rare|negligible|overstated|exaggerated|"
+    r"overblown|overhyped|not\s+(?:rising|growing|increasing|happening|real))"
+)
+DOUBT_OF = (
+    r"(?:doubts?|doubted|doubting|scepti(?:c|cs|cal|cism)|skepti(?:c|cs|cal|cism)|questioned|questioning|"
+    r"downplay(?:s|ed|ing)?|play(?:s|ed|ing)?\s+down|exaggerat(?:e|es|ed|ing)|overstat(?:e|es|ed|ing)|"
+    r"hype[sd]?\s+up|no\s+(?:evidence|proof|sign)|little\s+(?:evidence|sign))"
+    r"(?:\s+(?:about|over|of|on|that|for|whether))?"
+)
+CAUSES = (
+    r"(?:caus(?:e|es|ed|ing)|le(?:d|ads?|ading)\s+to|contribut(?:e|es|ed|ing)\s+to|responsible\s+for|"
+    r"blamed\s+for|(?:is|are|was|were)\s+(?:linked|tied|connected)\s+to|linked\s+to|associated\s+with|"
+    r"(?:rais|increas|doubl|tripl|heighten)(?:e|es|ed|ing)\s+the\s+(?:risk|risks|odds|likelihood|chance)s?\s+of)"
+)
+HARM_OBJ = (
+    r"(?:deaths?|disease|diseases|illness|illnesses|damage|losses|harm|suffering|hardship|poverty|debt|"
+    r"depression|anxiety|addiction|crisis|crises|injur(?:y|ies)|fatalit(?:y|ies)|famine|hunger|"
+    r"stroke|strokes|heart\s+disease|cancer|dementia|bankruptc(?:y|ies)|closures|job\s+losses)"
+)
+TREAT_AS = (
+    r"(?:treat(?:s|ed|ing)?|regard(?:s|ed|ing)?|see(?:s|ing)?|saw|view(?:s|ed|ing)?|consider(?:s|ed|ing)?|"
+    r"describ(?:e|es|ed|ing)|call(?:s|ed|ing)?|label(?:s|ed|led|ing)?|declar(?:e|es|ed|ing)|brand(?:s|ed|ing)?)"
+)
+CONCERN_OF = r"(?:concerns?|fears?|worr(?:y|ies)|alarm|anxiety|anxieties|warnings?)\s+(?:about|over|of|on)"
 # Things nobody wants: hindering one of these is a good thing.
 UNDESIRED = (
     r"(?:inflation|unemployment|crime|poverty|debt|deficits?|costs|prices|emissions|pollution|corruption|"
@@ -220,6 +272,7 @@ class _Hit:
     strength: float
     relative_to: str | None = None
     relation: Literal["opposite", "same"] | None = None
+    governs: bool = True  # whether a hit inside this one's span is read as its object
 
 
 def _norm(text: str) -> str:
@@ -227,8 +280,19 @@ def _norm(text: str) -> str:
     return text.translate(str.maketrans("’‘“”", "''\"\""))
 
 
+# Stands in (same length) for each span that names the subject in other words (synonyms.py),
+# so the patterns see it as the subject and offsets stay those of the text.
+MARK = "\u1e8a"
+
+
+def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    for s, e in spans:
+        text = text[:s] + MARK * (e - s) + text[e:]
+    return text
+
+
 def _subject_pattern(p: Proposition) -> str:
-    alts = []
+    alts = [f"{MARK}+"]
     for t in p.terms:
         words = t.split()
         # a light stem per word: "taxes" and "taxation" match "tax"; "troops" matches "troop"
@@ -260,12 +324,33 @@ def _clause_ok(text: str, a: int, b: int) -> bool:
     return not CLAUSE_BREAK.search(text[a:b])
 
 
+# Before its predicate, "that"/"this" stands for the subject only when a verb follows ("that would
+# hurt"); otherwise it is most often a conjunction ("said that rising prices ...").
+_SUBJ_VERB = (
+    r"(?=\s+(?:is|was|would|will|could|can|must|should|might|may|has|had|risks?|threatens)\b|'s\b|\s*[.,;!?])"
+)
+# A copula before an evaluation: "X is a mistake", "X had turned into a moral panic".
+COPULA = (
+    r"(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|has\s+been|have\s+been|had\s+been|'s|"
+    r"(?:has|have|had)\s+become|became|becomes|(?:has\s+|have\s+|had\s+)?turned\s+into)"
+)
+# A consequence verb, not the noun spelt alike ("the end of the year", "curbs on imports").
+_VERB_HERE = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?<!\bno\s)"
+_NOT_PREP = r"(?!(?:on|of|in|to|for|at|by|with|from|and|or)\b)"
+
+
+def _x_subject(x: str) -> str:
+    """The subject pattern for a predicate that follows it: a bare "that"/"this" needs its verb."""
+    return rf"(?:(?!(?:that|this)\b){x}|(?:that|this){_SUBJ_VERB})"
+
+
 @lru_cache(maxsize=256)
 def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
     x = _subject_pattern(p)
+    xs = _x_subject(x)
     gap = rf"(?:[^.;:!?]{{0,{WINDOW}}}?)"
     f = re.I
-    return [
+    pats = [
         (re.compile(rf"\b(?P<cue>{OPEN_PHRASE})\s+{gap}\b(?P<x>{x})\b", f), "open"),
         # the object inside the phrase: "we cannot rule it out"
         (
@@ -276,7 +361,7 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             ),
             "open",
         ),
-        (re.compile(rf"\b(?P<x>{x})\b{gap}\s(?P<cue>{OPEN_AFTER})\b", f), "open"),
+        (re.compile(rf"\b(?P<x>{xs})\b{gap}\s(?P<cue>{OPEN_AFTER})\b", f), "open"),
         (
             re.compile(
                 rf"(?:^|[\"'(\s])(?P<cue>no|yes)\s+(?:more\s+)?(?:to\s+)?(?:\w+\s+){{0,2}}?(?P<x>{x})\b", f
@@ -296,24 +381,25 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"\b(?P<cue>{SUPPORT_VERB})\s+{gap}\b(?P<x>{x})\b", f), "support"),
         (
             re.compile(
-                rf"\b(?P<x>{x})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to|threatens\s+to|"
-                rf"risks?|already)?\s*(?P<cue>{BAD_CONSEQUENCE})\w*\s+(?P<obj>(?:the\s+|our\s+|its\s+|their\s+)?\w+)",
+                rf"\b(?P<x>{xs})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to|threatens\s+to|"
+                rf"risks?|already)?\s*{_VERB_HERE}(?P<cue>{BAD_CONSEQUENCE})\w*\s+{_NOT_PREP}"
+                rf"(?P<obj>(?:the\s+|our\s+|its\s+|their\s+)?\w+)",
                 f,
             ),
             "bad_consequence",
         ),
         (
             re.compile(
-                rf"\b(?P<x>{x})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to)\s+"
-                rf"(?P<cue>{GOOD_CONSEQUENCE})\w*\s+(?P<obj>(?:the\s+|our\s+|its\s+|their\s+)?\w+)",
+                rf"\b(?P<x>{xs})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to)\s+"
+                rf"(?P<cue>{GOOD_CONSEQUENCE})\w*\s+{_NOT_PREP}(?P<obj>(?:the\s+|our\s+|its\s+|their\s+)?\w+)",
                 f,
             ),
             "good_consequence",
         ),
         (
             re.compile(
-                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|"
-                rf"has\s+been|'s)\s+(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
+                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
+                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
                 rf"(?P<cue>{DISMISS_EVAL})\b",
                 f,
             ),
@@ -321,17 +407,17 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         ),
         (
             re.compile(
-                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|"
-                rf"has\s+been|'s)\s+(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely|"
-                rf"increasingly)\s+)*(?P<cue>{BAD_EVAL})\b",
+                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
+                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely|"
+                rf"increasingly|as|more|even|particularly|especially|extremely|deeply|highly)\s+)*(?P<cue>{BAD_EVAL})\b",
                 f,
             ),
             "bad_eval",
         ),
         (
             re.compile(
-                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|would\s+be|will\s+be|remains?|seems?|"
-                rf"has\s+been|'s)\s+(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
+                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
+                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
                 rf"(?P<cue>{GOOD_EVAL})\b",
                 f,
             ),
@@ -339,13 +425,59 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         ),
         (
             re.compile(
-                rf"\b(?P<x>{x})\b[^.;:!?]{{0,30}}?\s(?P<cue>(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)"
+                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?P<cue>(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)"
                 rf"(?P<neg>\s*{NEG})?\s+(?:be\s+|go\s+)?(?:\w+\s+)?)",
                 f,
             ),
             "modal",
         ),
     ]
+    if p.kind == "problem":
+        few = r"(?:\w[\w.,'-]*\s+){0,3}?"  # "the dangers of unchecked X", "to 1.2 million deaths"
+        pats += [
+            (re.compile(rf"\b(?P<cue>{HARM_OF})\s+{few}(?P<x>{x})\b", f), "x_bad"),
+            (re.compile(rf"\b(?P<cue>{BLAMED_ON})\s+{few}(?P<x>{x})\b", f), "x_bad"),
+            (re.compile(rf"\b(?P<cue>{GROWTH_OF})\s+{few}(?P<x>{x})\b", f), "x_bad"),
+            (re.compile(rf"\b(?P<cue>{CONCERN_OF})\s+{few}(?P<x>{x})\b", f), "concern"),
+            (re.compile(rf"\b(?P<cue>{DOUBT_OF})\s+{few}(?P<x>{x})\b", f), "x_fine"),
+            (
+                re.compile(
+                    rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|has\s+been|have\s+been|remains?|"
+                    rf"seems?|'s|keeps?|kept)?\s*(?:(?:still|now|already|clearly|truly|really|very|so|"
+                    rf"increasingly)\s+)*{_VERB_HERE}(?P<cue>{GROWING})\b",
+                    f,
+                ),
+                "x_bad",
+            ),
+            (
+                re.compile(
+                    rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|has\s+been|have\s+been|remains?|"
+                    rf"seems?|'s)?\s*(?:(?:still|now|already|clearly|truly|really|very|so|largely|"
+                    rf"relatively)\s+)*{_VERB_HERE}(?P<cue>{RECEDING})\b",
+                    f,
+                ),
+                "x_fine",
+            ),
+            (re.compile(rf"\b(?P<x>{x})[-‐](?P<cue>driven|induced|related|fuell?ed)\b", f), "x_bad"),
+            # "X was linked to 1.2 million deaths", "X raises the risk of stroke"
+            (
+                re.compile(
+                    rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?P<cue>{CAUSES})\s+{few}{HARM_OBJ}\b",
+                    f,
+                ),
+                "x_bad",
+            ),
+            # "urged governments to treat X as a security threat", "described X as an epidemic"
+            (
+                re.compile(
+                    rf"\b(?P<cue>{TREAT_AS})\s+{few}(?P<x>{x})\b[^.;:!?]{{0,20}}?\s+as\s+{few}"
+                    rf"(?:{HARM_OBJ}|threat|danger|risk|problem|emergency|priority|epidemic|scourge)\b",
+                    f,
+                ),
+                "x_bad",
+            ),
+        ]
+    return pats
 
 
 _RELATIVE = re.compile(
@@ -382,9 +514,10 @@ def is_relative(text: str) -> bool:
     return _relative(_norm(text)) is not None
 
 
-def rule_stance(text: str, prop: Proposition) -> _Hit | None:
-    """The strongest rule that fires on ``text`` for ``prop``, or None."""
-    t = _norm(text)
+def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int, int]] = ()) -> _Hit | None:
+    """The strongest rule that fires on ``text`` for ``prop``, or None; ``subject_spans``: where
+    ``text`` names the subject in other words than the proposition's."""
+    t = _mark(_norm(text), subject_spans)
     hits: list[_Hit] = []
     for pat, what in _patterns(prop):
         for m in pat.finditer(t):
@@ -459,6 +592,15 @@ def rule_stance(text: str, prop: Proposition) -> _Hit | None:
                 if prop.kind == "problem":
                     continue
                 strength = 0.7
+            elif what in ("x_bad", "x_fine", "concern"):
+                # reporting X's harm, causes, growth (or its decline, doubts about it)
+                bad = (what != "x_fine") != neg
+                label = "support" if bad else "oppose"
+                strength = 0.75
+                if what == "concern":
+                    # "fears about X" may be judged next ("... were overblown"): that wins
+                    hits.append(_Hit(label, s, e, 0.7, governs=False))
+                    continue
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
             hits.append(_Hit(label, s, e, strength))
@@ -469,7 +611,11 @@ def rule_stance(text: str, prop: Proposition) -> _Hit | None:
     if not hits:
         return None
     # the outer predicate governs what it contains: "distanced itself from the call for X" opposes X
-    hits = [h for h in hits if not any(o.start < h.start < o.end and o.label != "neutral" for o in hits)]
+    hits = [
+        h
+        for h in hits
+        if not any(o.start < h.start < o.end and o.label != "neutral" and o.governs for o in hits)
+    ]
     # open wins over a verb it contains ("did not rule out X" is also "rule out X"),
     # then the strongest, then the first
     hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.start))
@@ -576,6 +722,24 @@ def _sentence_around(text: str, start: int, end: int) -> Span:
     return Span(a + span.start, a + span.end, span.text) if span else Span.of(text, start, end)
 
 
+@lru_cache(maxsize=1)
+def _finder() -> SubjectFinder | None:
+    from saywho.positions import embed
+    from saywho.positions.synonyms import SubjectFinder
+
+    return SubjectFinder(embed.load(), embed.word_vectors()) if embed.available() else None
+
+
+def _synonym_spans(texts: list[str], prop: Proposition) -> list[Sequence[tuple[int, int]]]:
+    """Where each text names the proposition's subject in other words (none without embeddings)."""
+    finder = _finder()
+    if finder is None or not prop.terms or not texts:
+        return [()] * len(texts)
+    subject = max(prop.terms, key=len)
+    skip = {w for t in prop.terms for w in t.split()} | set(prop.terms)
+    return finder.spans(texts, subject, tuple(skip))
+
+
 def classify_many(
     texts: list[str],
     proposition_text: str,
@@ -583,15 +747,17 @@ def classify_many(
     use_model: bool = True,
     model_dir: str | None = None,
     min_confidence: float = MIN_CONFIDENCE,
+    synonyms: bool = True,
 ) -> list[Stance]:
     """:func:`classify` for many texts at once (the model runs in batches); ``model_dir``: another
     stance model than the shipped one (benchmarks compare models with it); the model's support
     or oppose below ``min_confidence`` becomes ``neutral`` (confidence: the rest of its mass)."""
     prop = proposition(proposition_text, tuple(keywords))
+    spans = _synonym_spans(texts, prop) if synonyms else [()] * len(texts)
     out: list[Stance | None] = []
     pending: list[int] = []
     for i, text in enumerate(texts):
-        hit = rule_stance(text, prop)
+        hit = rule_stance(text, prop, spans[i])
         if hit is not None:
             ev = _trim_span(text, hit.start, hit.end)
             out.append(Stance(hit.label, hit.strength, ev, "rule", hit.relative_to, hit.relation))
