@@ -8,8 +8,11 @@ Two layers, the first that answers wins:
    X", "does not support X", "No to X"), voting ("voted for X"), evaluations
    and consequences of X ("X would hinder growth", "X is a mistake"), and
    positions taken relative to someone else ("distanced themselves from Z's
-   statement"). Each rule needs the proposition's subject (or a word standing
-   for it: "it", "the plan") in the same clause.
+   statement"); for a proposition that X is a problem, also what news reports
+   of X (its harm and causes, X growing or receding, doubts and dismissals).
+   Each rule needs the proposition's subject (or a word standing for it: "it",
+   "the plan", or a phrase whose embedding is close to the subject's, found by
+   :mod:`saywho.positions.synonyms`) in the same clause.
 2. **A learned model** (``saywho/models/stance``: MiniLM-L6 cross-encoder trained
    on VAST and SemEval-2016 with their topics written as propositions, run with
    onnxruntime) for everything else. It knows ``support``/``oppose``/``neutral``;
