@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from saywho.train.stance import ANTI_X, FROM_DATA, PRO_X, Row, as_propositions
 
 
@@ -64,3 +66,39 @@ def test_incidental_names_another_phrase_than_the_topic() -> None:
     assert text == rows[0][0] and phrase.lower() in text.lower()
     assert "gun" not in phrase and "control" not in phrase
     assert incidental(rows, seed=5) == got
+
+
+def test_templated_rows_fill_a_topic_into_each_kind(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from saywho.train.templated import fill, read_templates, templated
+
+    f = tmp_path / "t.tsv"
+    f.write_text(
+        "kind\ttemplate\n"
+        "neutral\tThe council will discuss {x} on Monday.\n"
+        "good\t{x} cut waiting times by a third, the study found.\n"
+        "bad\tDoctors warned that {x} was harming patients.\n",
+        encoding="utf-8",
+    )
+    assert fill("{x} cut costs.", "remote work") == "Remote work cut costs."
+    rows = templated(["remote work", "rent control"], 400, seed=1, path=f)
+    assert len(rows) == 400 and rows == templated(["rent control", "remote work"], 400, seed=1, path=f)
+    by_label = {label: [t for t, _, lab in rows if lab == label] for label in ("none", "favor", "against")}
+    assert 150 < len(by_label["none"]) < 250  # about half without a position
+    assert all(t.startswith("The council will discuss ") for t in by_label["none"])
+    assert all("waiting times" in t for t in by_label["favor"])
+    assert all("harming patients" in t for t in by_label["against"])
+    assert all(x in t.lower() for t, x, _ in rows)
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("kind\ttemplate\nneutral\tNo slot here.\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        read_templates(bad)
+
+
+def test_shipped_news_templates() -> None:
+    from saywho.train.templated import read_templates
+
+    tpls = read_templates()
+    assert {k: len(v) for k, v in tpls.items()} == {"neutral": 60, "good": 60, "bad": 60}
+    text = " ".join(t for v in tpls.values() for t in v).lower()
+    assert not any(w in text for w in ("climate", "warming", "emission", "carbon"))  # GWSD's subject
+    assert all(t.format(x="remote work") for v in tpls.values() for t in v)

@@ -326,6 +326,7 @@ def settings(
         "targets": "phrases" if args.plain_targets else "propositions",
         "news_narration": bool(args.news),
         "incidental_share": args.incidental,
+        "templated_rows": getattr(args, "templated", 0),
         "dev_history": history,
     }
 
@@ -528,6 +529,14 @@ def main(argv: list[str] | None = None) -> None:
         help="add, for this share of the texts with a position, a phrase named in passing, labelled none",
     )
     ap.add_argument(
+        "--templated",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N news sentences made from templates (train/data/news_templates.tsv) over the training "
+        "topics, half without a position",
+    )
+    ap.add_argument(
         "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
     )
     args = ap.parse_args(argv)
@@ -577,6 +586,12 @@ def main(argv: list[str] | None = None) -> None:
         tr_inc, dv_inc = passing(train), passing(dev)
         print(f"named in passing, no position: {len(tr_inc)} train rows, {len(dv_inc)} dev rows")
         train, dev = train + tr_inc, dev + dv_inc
+    if args.templated:
+        from saywho.train.templated import templated
+
+        made = templated([r.target for r in train if r.source == "vast"], args.templated, args.seed)
+        train = train + [Row(t, x, FROM_DATA[label], "templated") for t, x, label in made]
+        print(f"news templates: {len(made)} train rows (dev unchanged)")
     if not args.plain_targets:
         train, dev = as_propositions(train, args.seed), as_propositions(dev, args.seed + 1)
         print(f"as propositions: train {len(train)} rows, dev {len(dev)} rows")
