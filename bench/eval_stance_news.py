@@ -1,6 +1,6 @@
 """Stance toward propositions on news sentences the project wrote itself.
 
-    python bench/eval_stance_news.py [TSV] [--model-dir DIR ...] [--json OUT]
+    python bench/eval_stance_news.py [TSV] [--model-dir DIR ...] [--json OUT] [--polnear PATH]
 
 ``bench/data/stance_news.tsv`` (the default): four propositions (one wants X, one calls X a
 danger, one wants X raised, one wants X scrapped), 20 sentences each in the register of news
@@ -36,11 +36,24 @@ from saywho.positions.stance import MODEL_DIR, classify_many, model_version
 DEFAULT = Path(__file__).resolve().parent / "data" / "stance_news.tsv"
 
 
-def read(path: Path) -> dict[str, list[tuple[str, str]]]:
+def read(path: Path, polnear: Path | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Sentences and gold labels by proposition. A file without a ``sentence`` column points into
+    PolNeAR's train articles instead (``article``, ``start``, ``end``): ``polnear`` is that folder."""
     by_prop: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    texts: dict[str, str] = {}
     with path.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            by_prop[row["proposition"]].append((row["sentence"], row["label"]))
+            if "sentence" in row:
+                sentence = row["sentence"]
+            else:
+                if polnear is None:
+                    raise SystemExit(f"{path} points into PolNeAR's articles: give --polnear PATH")
+                name = row["article"]
+                if name not in texts:
+                    with (polnear / "train" / "text" / f"{name}.txt").open(encoding="utf-8", newline="") as t:
+                        texts[name] = t.read()
+                sentence = texts[name][int(row["start"]) : int(row["end"])]
+            by_prop[row["proposition"]].append((sentence, row["label"]))
     return by_prop
 
 
@@ -60,8 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("tsv", type=Path, nargs="?", default=DEFAULT)
     ap.add_argument("--model-dir", action="append", default=[], help="a stance model folder (repeatable)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--polnear", type=Path, help="PolNeAR's folder, for a set that points into its articles")
     args = ap.parse_args(argv)
-    by_prop = read(args.tsv)
+    by_prop = read(args.tsv, args.polnear)
     results = {"rules alone": run(by_prop, False, None)}
     for d in args.model_dir or [str(MODEL_DIR)]:
         results[f"rules + {model_version(d)} ({d})"] = run(by_prop, True, d)

@@ -95,3 +95,18 @@ def test_own_problem_stance_sets_are_balanced(name: str) -> None:
         assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == (10, 6, 14)
     words = " ".join(t.lower() for rows in by_prop.values() for t, _ in rows)
     assert not any(w in words for w in ("climate", "warming", "emission"))  # GWSD's subject stays unseen
+
+
+def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> None:
+    ev = load("eval_stance_news")
+    (tmp_path / "pn" / "train" / "text").mkdir(parents=True)
+    text = "Intro line.\nThe mayor said the levy is a disaster. Nothing else.\n"
+    (tmp_path / "pn" / "train" / "text" / "a1.txt").write_text(text, encoding="utf-8")
+    s = text.index("The mayor")
+    e = text.index(" Nothing")
+    tsv = tmp_path / "set.tsv"
+    head = "proposition\tlabel\tarticle\tstart\tend\n"
+    tsv.write_text(f"{head}The levy should be kept\toppose\ta1\t{s}\t{e}\n", encoding="utf-8")
+    assert ev.read(tsv, tmp_path / "pn") == {"The levy should be kept": [(text[s:e], "oppose")]}
+    with pytest.raises(SystemExit):
+        ev.read(tsv)

@@ -351,6 +351,23 @@ def _x_subject(x: str) -> str:
 def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
     x = _subject_pattern(p)
     xs = _x_subject(x)
+
+    def cue_then_x(cue: str, what: str, between: str | None = None) -> tuple[re.Pattern[str], str]:
+        between = rf"\s+{gap}\b" if between is None else rf"\s+{between}"
+        return re.compile(rf"\b(?P<cue>{cue}){between}(?P<x>{x})\b", re.I), what
+
+    def x_then_cue(cue: str, adverbs: str, what: str) -> tuple[re.Pattern[str], str]:
+        # "X is still rising", "X has been falling", "X, he said, remains under control"
+        return (
+            re.compile(
+                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|has\s+been|have\s+been|remains?|"
+                rf"seems?|'s|keeps?|kept)?\s*(?:(?:still|now|already|clearly|truly|really|very|so|{adverbs})"
+                rf"\s+)*{_VERB_HERE}(?P<cue>{cue})\b",
+                re.I,
+            ),
+            what,
+        )
+
     gap = rf"(?:[^.;:!?]{{0,{WINDOW}}}?)"
     f = re.I
     pats = [
@@ -377,11 +394,11 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             ),
             "oppose",
         ),
-        (re.compile(rf"\b(?P<cue>{OPPOSE_NOUN})\s+{gap}\b(?P<x>{x})\b", f), "oppose"),
-        (re.compile(rf"\b(?P<cue>{SUPPORT_NOUN})\s+{gap}\b(?P<x>{x})\b", f), "support"),
-        (re.compile(rf"\b(?P<cue>{OPPOSE_VERB})\s+{gap}\b(?P<x>{x})\b", f), "oppose"),
-        (re.compile(rf"\b(?P<cue>{COUNTER_VERB})\s+{gap}\b(?P<x>{x})\b", f), "counter"),
-        (re.compile(rf"\b(?P<cue>{SUPPORT_VERB})\s+{gap}\b(?P<x>{x})\b", f), "support"),
+        cue_then_x(OPPOSE_NOUN, "oppose"),
+        cue_then_x(SUPPORT_NOUN, "support"),
+        cue_then_x(OPPOSE_VERB, "oppose"),
+        cue_then_x(COUNTER_VERB, "counter"),
+        cue_then_x(SUPPORT_VERB, "support"),
         (
             re.compile(
                 rf"\b(?P<x>{xs})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to|threatens\s+to|"
@@ -438,29 +455,13 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
     if p.kind == "problem":
         few = r"(?:\w[\w.,'-]*\s+){0,3}?"  # "the dangers of unchecked X", "to 1.2 million deaths"
         pats += [
-            (re.compile(rf"\b(?P<cue>{HARM_OF})\s+{few}(?P<x>{x})\b", f), "x_bad"),
-            (re.compile(rf"\b(?P<cue>{BLAMED_ON})\s+{few}(?P<x>{x})\b", f), "x_bad"),
-            (re.compile(rf"\b(?P<cue>{GROWTH_OF})\s+{few}(?P<x>{x})\b", f), "x_bad"),
-            (re.compile(rf"\b(?P<cue>{CONCERN_OF})\s+{few}(?P<x>{x})\b", f), "concern"),
-            (re.compile(rf"\b(?P<cue>{DOUBT_OF})\s+{few}(?P<x>{x})\b", f), "x_fine"),
-            (
-                re.compile(
-                    rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|has\s+been|have\s+been|remains?|"
-                    rf"seems?|'s|keeps?|kept)?\s*(?:(?:still|now|already|clearly|truly|really|very|so|"
-                    rf"increasingly)\s+)*{_VERB_HERE}(?P<cue>{GROWING})\b",
-                    f,
-                ),
-                "x_bad",
-            ),
-            (
-                re.compile(
-                    rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?:is|are|was|were|has\s+been|have\s+been|remains?|"
-                    rf"seems?|'s)?\s*(?:(?:still|now|already|clearly|truly|really|very|so|largely|"
-                    rf"relatively)\s+)*{_VERB_HERE}(?P<cue>{RECEDING})\b",
-                    f,
-                ),
-                "x_fine",
-            ),
+            cue_then_x(HARM_OF, "x_bad", few),
+            cue_then_x(BLAMED_ON, "x_bad", few),
+            cue_then_x(GROWTH_OF, "x_bad", few),
+            cue_then_x(CONCERN_OF, "concern", few),
+            cue_then_x(DOUBT_OF, "x_fine", few),
+            x_then_cue(GROWING, "increasingly", "x_bad"),
+            x_then_cue(RECEDING, "largely|relatively", "x_fine"),
             (re.compile(rf"\b(?P<x>{x})[-‐](?P<cue>driven|induced|related|fuell?ed)\b", f), "x_bad"),
             # "X was linked to 1.2 million deaths", "X raises the risk of stroke"
             (
