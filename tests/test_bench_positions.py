@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 from pathlib import Path
@@ -110,3 +111,14 @@ def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> No
     assert ev.read(tsv, tmp_path / "pn") == {"The levy should be kept": [(text[s:e], "oppose")]}
     with pytest.raises(SystemExit):
         ev.read(tsv)
+
+
+def test_real_news_stance_set_holds_offsets_not_text() -> None:
+    ev = load("eval_stance_news")
+    with (ev.DEFAULT.parent / "stance_polnear.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert len(rows) == 165 and set(rows[0]) == {"proposition", "label", "article", "start", "end"}
+    assert {r["label"] for r in rows} == {"support", "oppose", "neutral"}
+    assert all(0 <= int(r["start"]) < int(r["end"]) for r in rows)
+    assert len({r["proposition"] for r in rows}) == 5
+    assert not any("climate" in r["proposition"].lower() for r in rows)

@@ -45,6 +45,13 @@ def test_loads_and_gives_probabilities(model: StanceModel) -> None:
     assert np.allclose(p.sum(1), 1.0, atol=1e-5)
 
 
+def test_a_texts_probabilities_do_not_depend_on_the_texts_beside_it(model: StanceModel) -> None:
+    text = "Farmers said the border tax would protect their livelihoods."
+    alone = model.probs(TAX, [text])[0]
+    beside = model.probs(TAX, ["No.", text, "The border tax, debated for months in a parliament " * 6])[1]
+    assert np.allclose(alone, beside, atol=1e-6)
+
+
 def test_reads_plain_stance_toward_an_unseen_proposition(model: StanceModel) -> None:
     texts = [
         "I love the border tax and hope it passes soon.",
@@ -56,7 +63,6 @@ def test_reads_plain_stance_toward_an_unseen_proposition(model: StanceModel) -> 
     assert got == ["support", "oppose", "neutral", "neutral"]
 
 
-@pytest.mark.xfail(strict=True, reason="known weakness (see the card): the model leans to oppose")
 def test_support_by_a_benefit_of_the_proposal(model: StanceModel) -> None:
     p = model.probs(TAX, ["Our farmers deserve the protection a border tax would give them."])
     assert model.labels[int(p[0].argmax())] == "support"

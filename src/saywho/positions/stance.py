@@ -14,10 +14,11 @@ Two layers, the first that answers wins:
    "the plan", or a phrase whose embedding is close to the subject's, found by
    :mod:`saywho.positions.synonyms`) in the same clause.
 2. **A learned model** (``saywho/models/stance``: MiniLM-L6 cross-encoder trained
-   on VAST and SemEval-2016 with their topics written as propositions, run with
-   onnxruntime) for everything else. It knows ``support``/``oppose``/``neutral``;
-   ``open`` comes from rules only. Its support or oppose counts only at
-   ``MIN_CONFIDENCE`` or above: below, the text is ``neutral``.
+   on VAST and SemEval-2016 with their topics written as propositions, and on news
+   sentences made from templates, run with onnxruntime) for everything else. It
+   knows ``support``/``oppose``/``neutral``; ``open`` comes from rules only. Its
+   support or oppose counts only at ``MIN_CONFIDENCE`` or above: below, the text
+   is ``neutral``.
 
 The direction of the proposition matters. "A border tax should be introduced"
 wants X to happen: calling X harmful opposes it. "Climate change is a serious
@@ -50,10 +51,12 @@ if TYPE_CHECKING:
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "stance"
 NO_MODEL_ENV = "SAYWHO_STANCE_RULES_ONLY"  # "1": rules alone (tests, speed comparisons)
 # The model's support/oppose counts only at this probability or above; below, the text is taken
-# to report without a position (news is full of such sentences about a topic, and the model,
-# trained on opinionated comments, reads nearly every one as for or against). Chosen on the
-# project's own news sentences (bench/eval_stance_news.py: macro-F1 0.50 at 0.7 against 0.34 with
-# no threshold and 0.45 for the rules alone), never on GWSD.
+# to report without a position (news is full of such sentences about a topic, and a model trained
+# on opinionated comments reads many of them as for or against). Chosen on the project's own
+# sentences (bench/eval_stance_news.py), never on GWSD: with the first propositions model, 0.50 at
+# 0.7 against 0.34 with no threshold; with the shipped one the curve is flat from 0.6 to 0.8
+# (stance_news 0.68 / 0.67 / 0.67, stance_polnear 0.42 / 0.41 / 0.42), and 0.7 stayed: a position
+# wrongly given to an actor costs a user more than one missed.
 MIN_CONFIDENCE = 0.7
 
 Kind = Literal["want", "unwant", "problem"]
@@ -658,8 +661,13 @@ class StanceModel:
         self.tokenizer.enable_truncation(int(self.config["max_pieces"]), strategy="only_second")
         self.session = cpu_session(path / "stance.onnx", threads)
 
-    def probs(self, proposition: str, texts: list[str], batch: int = 32) -> np.ndarray:
-        """Probabilities over :attr:`labels` for each text."""
+    def probs(self, proposition: str, texts: list[str], batch: int = 1) -> np.ndarray:
+        """Probabilities over :attr:`labels` for each text.
+
+        One text per run by default: the int8 graph quantizes its activations with one scale per
+        run, so in a batch a text's probabilities depend on the texts and padding beside it (by up
+        to 0.4 on the project's sentences). One at a time is as fast on CPU (2.05 s for 485
+        sentences against 2.48 s in batches of 32)."""
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for k in range(0, len(order), batch):

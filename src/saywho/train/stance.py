@@ -371,7 +371,13 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "target removed before it was shared. Dev: every VAST row whose topic falls in a seeded 12%",
         f"sample of topics ({c['dev_topics']} topics,",
         f"{c['dev_rows'] // twice} rows), none of them trained on; "
-        f"train: the other {c['train_rows'] // twice} rows."
+        f"train: the other {c['train_rows'] // twice - c.get('templated_rows', 0)} rows"
+        + (
+            f", and {c['templated_rows']} news sentences made from templates over the training topics"
+            " (`saywho/train/templated.py`; half take no position)."
+            if c.get("templated_rows")
+            else "."
+        )
         + (
             " Each row is used twice, with propositions made from its topic phrase X: one that wants X"
             ' (label kept; e.g. "X should be supported") and one against X or calling it a problem'
@@ -531,10 +537,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--templated",
         type=int,
-        default=0,
+        default=3000,
         metavar="N",
         help="add N news sentences made from templates (train/data/news_templates.tsv) over the training "
-        "topics, half without a position",
+        "topics, half without a position (default 3000, as the shipped model; 0: none)",
     )
     ap.add_argument(
         "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
