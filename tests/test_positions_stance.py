@@ -185,3 +185,21 @@ def test_a_noun_is_not_a_consequence_verb() -> None:
     # "the end of the year" is no "end", "curbs on" no "curb"
     text = "The minister said obesity would fall by the end of the year and that curbs on sugar worked."
     assert classify(text, OBESITY, use_model=False).label != "support"
+
+
+def test_the_nearest_predicate_governs() -> None:
+    s = classify("He favors lower rates and opposes the border tax.", TAX, use_model=False)
+    assert s.label == "oppose" and s.evidence is not None and s.evidence.text.startswith("opposes")
+
+
+def test_a_slogan_names_its_subject() -> None:
+    # "No to X" needs X itself, not a word that might stand for it
+    assert classify("He made no secret of the plan he favoured.", TAX, use_model=False).label != "oppose"
+    assert classify("No to the border tax!", TAX, use_model=False).label == "oppose"
+
+
+def test_a_clause_between_cue_and_subject_breaks_the_link() -> None:
+    text = "The governor supported localities deciding whether the border tax suits them."
+    assert classify(text, TAX, use_model=False).label == "neutral"
+    text = "Unions campaigned for shorter hours during the border tax talks."
+    assert classify(text, TAX, use_model=False).label == "neutral"

@@ -266,7 +266,11 @@ UNDESIRED = (
     r"imports|dumping|evasion)"
 )
 # Desired or neutral objects of a consequence verb (the default): growth, jobs, trade, peace ...
-CLAUSE_BREAK = re.compile(r"[;:]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b|\balthough\b", re.I)
+# Words that start another clause or an adjunct between a cue and the subject: "supported
+# localities deciding whether X", "advocated for a public option during the X talks".
+CLAUSE_BREAK = re.compile(
+    r"[;:]|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b|\balthough\b|\bwhether\b|\bbecause\b|\bduring\b", re.I
+)
 WINDOW = 60  # characters between a cue and the subject it governs
 
 
@@ -279,6 +283,7 @@ class _Hit:
     relative_to: str | None = None
     relation: Literal["opposite", "same"] | None = None
     governs: bool = True  # whether a hit inside this one's span is read as its object
+    reach: int = 0  # characters between the cue and the subject: the nearest predicate governs
 
 
 def _norm(text: str) -> str:
@@ -297,14 +302,15 @@ def _mark(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return text
 
 
-def _subject_pattern(p: Proposition) -> str:
+def _subject_pattern(p: Proposition, anaphor: bool = True) -> str:
+    """The subject's words (lightly stemmed), a synonym's mark, and (``anaphor``) words standing for it."""
     alts = [f"{MARK}+"]
     for t in p.terms:
         words = t.split()
         # a light stem per word: "taxes" and "taxation" match "tax"; "troops" matches "troop"
         alts.append(r"\s+(?:\w+\s+){0,2}?".join(re.escape(_stem(w)) + r"\w*" for w in words))
     alts.sort(key=len, reverse=True)
-    return rf"(?:{'|'.join(alts)}|{ANAPHOR})" if alts else ANAPHOR
+    return rf"(?:{'|'.join(alts)}|{ANAPHOR})" if anaphor else rf"(?:{'|'.join(alts)})"
 
 
 def _stem(w: str) -> str:
@@ -354,6 +360,7 @@ def _x_subject(x: str) -> str:
 def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
     x = _subject_pattern(p)
     xs = _x_subject(x)
+    x_named = _subject_pattern(p, anaphor=False)  # a slogan names its subject: "No to the border tax!"
 
     def cue_then_x(cue: str, what: str, between: str | None = None) -> tuple[re.Pattern[str], str]:
         between = rf"\s+{gap}\b" if between is None else rf"\s+{between}"
@@ -387,7 +394,8 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         (re.compile(rf"\b(?P<x>{xs})\b{gap}\s(?P<cue>{OPEN_AFTER})\b", f), "open"),
         (
             re.compile(
-                rf"(?:^|[\"'(\s])(?P<cue>no|yes)\s+(?:more\s+)?(?:to\s+)?(?:\w+\s+){{0,2}}?(?P<x>{x})\b", f
+                rf"(?:^|[\"'(\s])(?P<cue>no|yes)\s+(?:more\s+)?(?:to\s+)?(?:\w+\s+){{0,2}}?(?P<x>{x_named})\b",
+                f,
             ),
             "yesno",
         ),
@@ -610,22 +618,30 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                     continue
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
-            hits.append(_Hit(label, s, e, strength))
+            reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
+            hits.append(_Hit(label, s, e, strength, reach=reach))
     rel = _relative(t)
     if rel is not None and not any(h.strength >= 0.85 and h.label != "neutral" for h in hits):
         # "distanced themselves from Z's statement on X": the position is Z's, turned round
         hits.append(rel)
     if not hits:
         return None
-    # the outer predicate governs what it contains: "distanced itself from the call for X" opposes X
+    # the outer predicate governs what it contains: "distanced itself from the call for X" opposes
+    # X; but not a predicate joined to it: "favors Y and opposes X"
     hits = [
         h
         for h in hits
-        if not any(o.start < h.start < o.end and o.label != "neutral" and o.governs for o in hits)
+        if not any(
+            o.start < h.start < o.end
+            and o.label != "neutral"
+            and o.governs
+            and not re.search(r"\b(?:and|or)\b", t[o.start : h.start])
+            for o in hits
+        )
     ]
-    # open wins over a verb it contains ("did not rule out X" is also "rule out X"),
-    # then the strongest, then the first
-    hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.start))
+    # open wins over a verb it contains ("did not rule out X" is also "rule out X"), then the
+    # strongest, then the one nearest its subject ("favors Y and opposes X"), then the first
+    hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.reach, h.start))
     return hits[0]
 
 
