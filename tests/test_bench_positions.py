@@ -113,12 +113,26 @@ def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> No
         ev.read(tsv)
 
 
-def test_real_news_stance_set_holds_offsets_not_text() -> None:
+@pytest.mark.parametrize(
+    ("name", "n", "props"), [("stance_polnear.tsv", 165, 5), ("stance_polnear_check.tsv", 180, 6)]
+)
+def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: int) -> None:
     ev = load("eval_stance_news")
-    with (ev.DEFAULT.parent / "stance_polnear.tsv").open(encoding="utf-8", newline="") as f:
+    with (ev.DEFAULT.parent / name).open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    assert len(rows) == 165 and set(rows[0]) == {"proposition", "label", "article", "start", "end"}
+    assert len(rows) == n and set(rows[0]) == {"proposition", "label", "article", "start", "end"}
     assert {r["label"] for r in rows} == {"support", "oppose", "neutral"}
     assert all(0 <= int(r["start"]) < int(r["end"]) for r in rows)
-    assert len({r["proposition"] for r in rows}) == 5
+    assert len({r["proposition"] for r in rows}) == props
     assert not any("climate" in r["proposition"].lower() for r in rows)
+
+
+def test_the_real_news_check_set_shares_no_proposition_with_the_dev_set() -> None:
+    ev = load("eval_stance_news")
+    props = []
+    for name in ("stance_polnear.tsv", "stance_polnear_check.tsv"):
+        with (ev.DEFAULT.parent / name).open(encoding="utf-8", newline="") as f:
+            props.append(
+                {r["proposition"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
+            )
+    assert not props[0] & props[1]
