@@ -84,6 +84,8 @@ def test_templated_rows_fill_a_topic_into_each_kind(tmp_path) -> None:  # type: 
     assert len(rows) == 400 and rows == templated(["rent control", "remote work"], 400, seed=1, path=f)
     by_label = {label: [t for t, _, lab in rows if lab == label] for label in ("none", "favor", "against")}
     assert 150 < len(by_label["none"]) < 250  # about half without a position
+    mostly = templated(["remote work"], 400, seed=1, neutral_share=0.9, path=f)
+    assert sum(lab == "none" for _, _, lab in mostly) > 330
     assert all(t.startswith("The council will discuss ") for t in by_label["none"])
     assert all("waiting times" in t for t in by_label["favor"])
     assert all("harming patients" in t for t in by_label["against"])

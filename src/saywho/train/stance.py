@@ -327,6 +327,7 @@ def settings(
         "news_narration": bool(args.news),
         "incidental_share": args.incidental,
         "templated_rows": getattr(args, "templated", 0),
+        "templated_neutral_share": getattr(args, "templated_neutral", 0.5),
         "dev_history": history,
     }
 
@@ -543,6 +544,13 @@ def main(argv: list[str] | None = None) -> None:
         "topics, half without a position (default 3000, as the shipped model; 0: none)",
     )
     ap.add_argument(
+        "--templated-neutral",
+        type=float,
+        default=0.5,
+        metavar="SHARE",
+        help="the share of the --templated sentences that take no position (default 0.5)",
+    )
+    ap.add_argument(
         "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
     )
     args = ap.parse_args(argv)
@@ -595,7 +603,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.templated:
         from saywho.train.templated import templated
 
-        made = templated([r.target for r in train if r.source == "vast"], args.templated, args.seed)
+        phrases = [r.target for r in train if r.source == "vast"]
+        made = templated(phrases, args.templated, args.seed, neutral_share=args.templated_neutral)
         train = train + [Row(t, x, FROM_DATA[label], "templated") for t, x, label in made]
         print(f"news templates: {len(made)} train rows (dev unchanged)")
     if not args.plain_targets:
