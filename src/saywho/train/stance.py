@@ -334,7 +334,8 @@ def settings(
 
 SHIPPED = ("stance.onnx", "tokenizer.json", "config.json")
 TRAIN_COMMAND = (
-    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --out src/saywho/models/stance"
+    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --templated 3000 --templated-neutral 0.5 "
+    "--out src/saywho/models/stance"
 )
 GWSD_TARGET = 0.65  # issue 5
 
@@ -375,7 +376,8 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         f"train: the other {c['train_rows'] // twice - c.get('templated_rows', 0)} rows"
         + (
             f", and {c['templated_rows']} news sentences made from templates over the training topics"
-            " (`saywho/train/templated.py`; half take no position)."
+            f" (`saywho/train/templated.py`; {round(100 * c.get('templated_neutral_share', 0.5))} % take no"
+            " position)."
             if c.get("templated_rows")
             else "."
         )
@@ -541,14 +543,14 @@ def main(argv: list[str] | None = None) -> None:
         default=3000,
         metavar="N",
         help="add N news sentences made from templates (train/data/news_templates.tsv) over the training "
-        "topics, half without a position (default 3000, as the shipped model; 0: none)",
+        "topics (default 3000, as the shipped model; 0: none)",
     )
     ap.add_argument(
         "--templated-neutral",
         type=float,
         default=0.5,
         metavar="SHARE",
-        help="the share of the --templated sentences that take no position (default 0.5)",
+        help="the share of the --templated sentences without a position (default 0.5, as the shipped model)",
     )
     ap.add_argument(
         "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
