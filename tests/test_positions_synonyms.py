@@ -81,3 +81,24 @@ def test_real_embeddings_find_a_paraphrase() -> None:
         use_model=False,
     )
     assert s.label == "support" and s.evidence is not None and s.evidence.text.startswith("Excess weight")
+
+
+@needs_weights
+def test_threads_share_the_finder_and_the_embedder() -> None:
+    # ingest workers and the web app classify from several threads at once; the embedder's one
+    # onnxruntime binding crashed the process when two threads ran it together
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [
+        f"Excess weight in district {i} is rising, and rising prices hurt {i} families." for i in range(24)
+    ]
+    prop = "Obesity is a serious problem"
+    alone = [s.label for s in stance.classify_many(texts, prop, use_model=False)]
+    stance._finder()._cache.clear()  # type: ignore[union-attr]
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda k: stance.classify_many(texts[k::4], prop, use_model=False), range(4)))
+    together = [""] * len(texts)
+    for k, got in enumerate(runs):
+        for j, s in enumerate(got):
+            together[k + 4 * j] = s.label
+    assert together == alone and "support" in alone

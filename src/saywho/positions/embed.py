@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import struct
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,8 +82,10 @@ class Embedder:
         self.tokenizer.enable_truncation(MAX_PIECES)
         self.tokenizer.no_padding()
         self.session = cpu_session(GRAPH_DIR / "encoder.onnx", threads)
-        # The weights are inputs of the graph: bound once, then every run reuses them.
+        # The weights are inputs of the graph: bound once, then every run reuses them. The binding is
+        # one object, so runs take turns (threads share the embedder: ingest workers, the web app).
         self.binding = self.session.io_binding()
+        self._lock = threading.Lock()
         self._keep = []
         for name, (key, transposed) in spec["inputs"].items():
             t = tensors[key]
@@ -105,11 +108,12 @@ class Embedder:
             for j, e in enumerate(encs):
                 ids[j, : len(e.ids)] = e.ids
                 mask[j, : len(e.ids)] = 1
-            self.binding.bind_cpu_input("input_ids", ids)
-            self.binding.bind_cpu_input("attention_mask", mask)
-            self.binding.bind_output("embedding")
-            self.session.run_with_iobinding(self.binding)
-            out[idx] = self.binding.copy_outputs_to_cpu()[0]
+            with self._lock:
+                self.binding.bind_cpu_input("input_ids", ids)
+                self.binding.bind_cpu_input("attention_mask", mask)
+                self.binding.bind_output("embedding")
+                self.session.run_with_iobinding(self.binding)
+                out[idx] = self.binding.copy_outputs_to_cpu()[0]
         return out
 
 

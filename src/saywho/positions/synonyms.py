@@ -17,6 +17,7 @@ The thresholds were set on sentences the project wrote (``bench/data/stance_prob
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -88,6 +89,7 @@ class SubjectFinder:
         self.threshold = threshold
         self.static_min = static_min
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # one finder serves every thread; its cache is not thread-safe
 
     def _vectors(self, phrases: Sequence[str]) -> np.ndarray:
         new = [p for p in dict.fromkeys(phrases) if p not in self._cache]
@@ -122,6 +124,10 @@ class SubjectFinder:
 
         ``skip``: words never in a phrase taken (the subject's own words, which the rules
         already match)."""
+        with self._lock:
+            return self._spans(texts, subject, skip)
+
+    def _spans(self, texts: Sequence[str], subject: str, skip: Sequence[str]) -> list[list[tuple[int, int]]]:
         sv = self.embedder.encode([subject])[0]
         skipped = {s.lower() for s in skip}
         # a phrase holding a subject word is the subject itself, or the subject with a verb
