@@ -115,7 +115,7 @@ def cold() -> None:
 
     finder = stance._finder()
     if finder is not None:
-        finder._cache.clear()
+        finder.clear()
 
 
 def timed(fn, repeat: int) -> float:

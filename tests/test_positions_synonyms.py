@@ -94,7 +94,7 @@ def test_threads_share_the_finder_and_the_embedder() -> None:
     ]
     prop = "Obesity is a serious problem"
     alone = [s.label for s in stance.classify_many(texts, prop, use_model=False)]
-    stance._finder()._cache.clear()  # type: ignore[union-attr]
+    stance._finder().clear()  # type: ignore[union-attr]
     with ThreadPoolExecutor(4) as pool:
         runs = list(pool.map(lambda k: stance.classify_many(texts[k::4], prop, use_model=False), range(4)))
     together = [""] * len(texts)

@@ -361,6 +361,8 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
     x = _subject_pattern(p)
     xs = _x_subject(x)
     x_named = _subject_pattern(p, anaphor=False)  # a slogan names its subject: "No to the border tax!"
+    gap = rf"(?:[^.;:!?]{{0,{WINDOW}}}?)"
+    f = re.I
 
     def cue_then_x(cue: str, what: str, between: str | None = None) -> tuple[re.Pattern[str], str]:
         between = rf"\s+{gap}\b" if between is None else rf"\s+{between}"
@@ -378,8 +380,18 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             what,
         )
 
-    gap = rf"(?:[^.;:!?]{{0,{WINDOW}}}?)"
-    f = re.I
+    def x_is(cue: str, what: str, adverbs: str = "") -> tuple[re.Pattern[str], str]:
+        # "X is a mistake", "X is simply a hoax", "X had turned into a moral panic"
+        return (
+            re.compile(
+                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
+                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely{adverbs})\s+)*"
+                rf"(?P<cue>{cue})\b",
+                re.I,
+            ),
+            what,
+        )
+
     pats = [
         (re.compile(rf"\b(?P<cue>{OPEN_PHRASE})\s+{gap}\b(?P<x>{x})\b", f), "open"),
         # the object inside the phrase: "we cannot rule it out"
@@ -427,33 +439,13 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             ),
             "good_consequence",
         ),
-        (
-            re.compile(
-                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
-                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
-                rf"(?P<cue>{DISMISS_EVAL})\b",
-                f,
-            ),
-            "dismiss",
-        ),
-        (
-            re.compile(
-                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
-                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely|"
-                rf"increasingly|as|more|even|particularly|especially|extremely|deeply|highly)\s+)*(?P<cue>{BAD_EVAL})\b",
-                f,
-            ),
+        x_is(DISMISS_EVAL, "dismiss"),
+        x_is(
+            BAD_EVAL,
             "bad_eval",
+            "|increasingly|as|more|even|particularly|especially|extremely|deeply|highly",
         ),
-        (
-            re.compile(
-                rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s{COPULA}\s+"
-                rf"(?:(?:a|an|very|so|too|truly|really|simply|just|clearly|absolutely)\s+)*"
-                rf"(?P<cue>{GOOD_EVAL})\b",
-                f,
-            ),
-            "good_eval",
-        ),
+        x_is(GOOD_EVAL, "good_eval"),
         (
             re.compile(
                 rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?P<cue>(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)"
@@ -740,16 +732,6 @@ def _trim_span(text: str, start: int, end: int) -> Span | None:
     return Span(start + inner.start, start + inner.end, inner.text) if inner else None
 
 
-def _sentence_around(text: str, start: int, end: int) -> Span:
-    """The sentence holding text[start:end], as evidence for a model decision."""
-    a = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start))
-    a = a + 2 if a >= 0 else 0
-    b_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end)) if i >= 0]
-    b = min(b_candidates) + 1 if b_candidates else len(text)
-    span = _trim(text[a:b])
-    return Span(a + span.start, a + span.end, span.text) if span else Span.of(text, start, end)
-
-
 @lru_cache(maxsize=1)
 def _finder() -> SubjectFinder | None:
     from saywho.positions import embed
@@ -763,9 +745,8 @@ def _synonym_spans(texts: list[str], prop: Proposition) -> list[Sequence[tuple[i
     finder = _finder()
     if finder is None or not prop.terms or not texts:
         return [()] * len(texts)
-    subject = max(prop.terms, key=len)
-    skip = {w for t in prop.terms for w in t.split()} | set(prop.terms)
-    return finder.spans(texts, subject, tuple(skip))
+    words = {w for t in prop.terms for w in t.split()}
+    return finder.spans(texts, max(prop.terms, key=len), tuple(words))
 
 
 def classify_many(
@@ -777,7 +758,8 @@ def classify_many(
     min_confidence: float = MIN_CONFIDENCE,
     synonyms: bool = True,
 ) -> list[Stance]:
-    """:func:`classify` for many texts at once (the model runs in batches); ``model_dir``: another
+    """:func:`classify` for many texts at once (embeddings and rules per text, then the model on what
+    the rules leave, one text per call); ``model_dir``: another
     stance model than the shipped one (benchmarks compare models with it); the model's support
     or oppose below ``min_confidence`` becomes ``neutral`` (confidence: the rest of its mass)."""
     prop = proposition(proposition_text, tuple(keywords))

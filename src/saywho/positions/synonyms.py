@@ -91,6 +91,11 @@ class SubjectFinder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()  # one finder serves every thread; its cache is not thread-safe
 
+    def clear(self) -> None:
+        """Forget every phrase embedded so far (benchmarks time the finder on new text)."""
+        with self._lock:
+            self._cache.clear()
+
     def _vectors(self, phrases: Sequence[str]) -> np.ndarray:
         new = [p for p in dict.fromkeys(phrases) if p not in self._cache]
         if new:

@@ -326,8 +326,8 @@ def settings(
         "targets": "phrases" if args.plain_targets else "propositions",
         "news_narration": bool(args.news),
         "incidental_share": args.incidental,
-        "templated_rows": getattr(args, "templated", 0),
-        "templated_neutral_share": getattr(args, "templated_neutral", 0.5),
+        "templated_rows": args.templated,
+        "templated_neutral_share": args.templated_neutral,
         "dev_history": history,
     }
 
@@ -459,26 +459,20 @@ def score_shipped(data: Path, model_dir: Path, seed: int, news: Path | None = No
     rows = read_rows(data / "vast.csv", "vast") + read_rows(data / "semeval2016.csv", "semeval")
     _, dev = split(rows, seed)
     model = StanceModel(model_dir)
-    if not news:
-        return {"phrases": _score(dev, _predict(model, dev)), "propositions": _propositions(model, dev, seed)}
-    from saywho.train.news_neutral import narration
+    told: list[Row] = []
+    if news:
+        from saywho.train.news_neutral import narration
 
-    told = [Row(t, x, FROM_DATA["none"], "news") for t, x in narration(news, "dev", seed)]
-    both = as_propositions(dev + told, seed + 1)  # dev's rows first: the same templates as without news
+        told = [Row(t, x, FROM_DATA["none"], "news") for t, x in narration(news, "dev", seed)]
+    both = as_propositions(dev + told, seed + 1)  # dev's rows first: the same templates with or without news
     pred = _predict(model, both)
     cut = 2 * len(dev)
-    news_pred = pred[cut:]
-    return {
-        "phrases": _score(dev, _predict(model, dev)),
-        "propositions": _score(both[:cut], pred[:cut]),
-        "propositions_and_news": _score(both, pred),
-        "news_neutral_share": round(news_pred.count(FROM_DATA["none"]) / max(1, len(news_pred)), 4),
-    }
-
-
-def _propositions(model, dev: list[Row], seed: int) -> dict:
-    rows = as_propositions(dev, seed + 1)
-    return _score(rows, _predict(model, rows))
+    out = {"phrases": _score(dev, _predict(model, dev)), "propositions": _score(both[:cut], pred[:cut])}
+    if told:
+        news_pred = pred[cut:]
+        out["propositions_and_news"] = _score(both, pred)
+        out["news_neutral_share"] = round(news_pred.count(FROM_DATA["none"]) / len(news_pred), 4)
+    return out
 
 
 def _predict(model, rows: list[Row]) -> list[int]:
