@@ -1,6 +1,8 @@
 """Stance toward propositions on news sentences the project wrote itself.
 
-    python bench/eval_stance_news.py [TSV] [--model-dir DIR ...] [--json OUT] [--polnear PATH]
+    python bench/eval_stance_news.py [TSV ...] [--model-dir DIR ...] [--json OUT] [--polnear PATH]
+
+Several files are scored as one pooled set.
 
 ``bench/data/stance_news.tsv`` (the default): four propositions (one wants X, one calls X a
 danger, one wants X raised, one wants X scrapped), 20 sentences each in the register of news
@@ -70,12 +72,15 @@ def run(by_prop: dict[str, list[tuple[str, str]]], use_model: bool, model_dir: s
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("tsv", type=Path, nargs="?", default=DEFAULT)
+    ap.add_argument("tsv", type=Path, nargs="*", default=[DEFAULT], help="one or more sets, pooled")
     ap.add_argument("--model-dir", action="append", default=[], help="a stance model folder (repeatable)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--polnear", type=Path, help="PolNeAR's folder, for a set that points into its articles")
     args = ap.parse_args(argv)
-    by_prop = read(args.tsv, args.polnear)
+    by_prop: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for tsv in args.tsv:
+        for prop, rows in read(tsv, args.polnear).items():
+            by_prop[prop] += rows
     results = {"rules alone": run(by_prop, False, None)}
     for d in args.model_dir or [str(MODEL_DIR)]:
         results[f"rules + {model_version(d)} ({d})"] = run(by_prop, True, d)

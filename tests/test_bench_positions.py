@@ -114,7 +114,8 @@ def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("name", "n", "props"), [("stance_polnear.tsv", 165, 5), ("stance_polnear_check.tsv", 180, 6)]
+    ("name", "n", "props"),
+    [("stance_polnear.tsv", 165, 5), ("stance_polnear_dev2.tsv", 165, 6), ("stance_polnear_check.tsv", 180, 6)],
 )
 def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: int) -> None:
     ev = load("eval_stance_news")
@@ -127,12 +128,21 @@ def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: i
     assert not any("climate" in r["proposition"].lower() for r in rows)
 
 
-def test_the_real_news_check_set_shares_no_proposition_with_the_dev_set() -> None:
+def test_the_real_news_sets_share_no_proposition() -> None:
     ev = load("eval_stance_news")
     props = []
-    for name in ("stance_polnear.tsv", "stance_polnear_check.tsv"):
+    for name in ("stance_polnear.tsv", "stance_polnear_dev2.tsv", "stance_polnear_check.tsv"):
         with (ev.DEFAULT.parent / name).open(encoding="utf-8", newline="") as f:
             props.append(
                 {r["proposition"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
             )
-    assert not props[0] & props[1]
+    assert not props[0] & props[1] and not props[0] & props[2] and not props[1] & props[2]
+
+
+def test_several_stance_sets_are_scored_as_one(tmp_path: Path) -> None:
+    ev = load("eval_stance_news")
+    problem = ev.DEFAULT.parent / "stance_problem_dev.tsv"
+    out = tmp_path / "r.json"
+    ev.main([str(ev.DEFAULT), str(problem), "--json", str(out)])
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert sum(r["rules alone"]["predicted"].values()) == 80 + 120
