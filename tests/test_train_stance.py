@@ -104,3 +104,16 @@ def test_shipped_news_templates() -> None:
     text = " ".join(t for v in tpls.values() for t in v).lower()
     assert not any(w in text for w in ("climate", "warming", "emission", "carbon"))  # GWSD's subject
     assert all(t.format(x="remote work") for v in tpls.values() for t in v)
+
+
+def test_a_soup_takes_the_epoch_each_run_would_export(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from saywho.train.stance import chosen
+
+    history = [{"epoch": 1, "macro_f1": 0.61}, {"epoch": 2, "macro_f1": 0.66}, {"epoch": 3, "macro_f1": 0.66}]
+    (tmp_path / "history.json").write_text(json.dumps(history), encoding="utf-8")
+    assert chosen(tmp_path) == 2  # the best, the first of equals (training keeps the first best)
+    history[0]["macro_f1"] = 0.7
+    (tmp_path / "history.json").write_text(json.dumps(history), encoding="utf-8")
+    assert chosen(tmp_path) == 1

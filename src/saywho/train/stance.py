@@ -316,6 +316,7 @@ def settings(
         "pooling": "mean",
         "head": args.head,
         "seed": args.seed,
+        "order_seed": args.seed if args.order_seed is None else args.order_seed,
         "epochs": args.epochs,
         "chosen_epoch": epoch,
         "batch": args.batch,
@@ -492,6 +493,35 @@ def _score(rows: list[Row], pred: list[int]) -> dict:
     return {"macro_f1": round(f1, 4), "f1": [round(x, 4) for x in per], "confusion": cm, "rows": len(rows)}
 
 
+def chosen(work: Path) -> int:
+    """The epoch a run exports: the best dev macro-F1 (the first of equals), as training does."""
+    history = json.loads((work / "history.json").read_text(encoding="utf-8"))
+    best = max(history, key=lambda h: (h["macro_f1"], -h["epoch"]))
+    return int(best["epoch"])
+
+
+def soup(
+    model, args: argparse.Namespace, train: list[Row], dev: list[Row], topics: int, dv_enc, dv_lab, enc
+) -> None:
+    """A uniform model soup (Wortsman et al. 2022): the mean of the runs' chosen weights. Runs that
+    share the initial weights and data and differ in order only stay in one basin, so the mean is
+    a model of its own, as fast as one run, with less of the seed's luck in it."""
+    import torch
+
+    states = [torch.load(w / f"epoch{chosen(w)}.pt") for w in args.soup]
+    mean = {k: sum(s[k].float() for s in states) / len(states) for k in states[0]}
+    model.load_state_dict({k: v.to(states[0][k].dtype) for k, v in mean.items()})
+    scores = evaluate(model, bottom_states(model, dv_enc), dv_lab)
+    print(f"soup of {len(states)} runs: dev {json.dumps(scores)}", flush=True)
+    history = [{"soup_of": [f"{w} epoch {chosen(w)}" for w in args.soup], **scores}]
+    meta = settings(args, train, dev, topics, history, 0)
+    meta["order_seed"] = [
+        json.loads((w / "run.json").read_text(encoding="utf-8"))["order_seed"] for w in args.soup
+    ]
+    export(model, args.out, enc / "tokenizer.json", meta)
+    print(f"exported the soup to {args.out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -503,6 +533,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--order-seed",
+        type=int,
+        default=None,
+        help="seed the batch order and dropout apart from --seed (split, templates and the head's "
+        "initial weights stay --seed's): runs that differ only in it can be averaged with --soup",
+    )
+    ap.add_argument(
+        "--soup",
+        type=Path,
+        nargs="+",
+        metavar="WORK",
+        help="export the average of the weights that these runs' --work folders chose (runs of one "
+        "--seed, see --order-seed), scored on the dev set",
+    )
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--export-epoch", type=int, default=0, help="only export this epoch's checkpoint")
     ap.add_argument("--card", action="store_true", help="only write MODEL_CARD.md for the model in --out")
@@ -615,6 +660,12 @@ def main(argv: list[str] | None = None) -> None:
     tr_lab, dv_lab = [r.label for r in train], [r.label for r in dev]
 
     model = build_model(enc, pair=args.head == "pair")
+    if args.soup:
+        soup(model, args, train, dev, topics, dv_enc, dv_lab, enc)
+        return
+    if args.order_seed is not None:
+        # after the head is built, so that it starts from --seed's weights in every run
+        torch.manual_seed(args.order_seed)
     if args.export_epoch:
         model.load_state_dict(torch.load(args.work / f"epoch{args.export_epoch}.pt"))
         history = json.loads((args.work / "history.json").read_text(encoding="utf-8"))
@@ -639,11 +690,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     loss_fn = torch.nn.CrossEntropyLoss()
     args.work.mkdir(parents=True, exist_ok=True)
+    order_seed = args.seed if args.order_seed is None else args.order_seed
+    (args.work / "run.json").write_text(
+        json.dumps({"seed": args.seed, "order_seed": order_seed}), encoding="utf-8"
+    )
     history: list[dict] = []
     best = (-1.0, 0)
     step = 0
     t0 = time.time()
-    rng = random.Random(args.seed)
+    rng = random.Random(args.seed if args.order_seed is None else args.order_seed)
     for epoch in range(1, args.epochs + 1):
         # batches of similar length (less padding), in a shuffled order
         order = list(range(len(train)))
