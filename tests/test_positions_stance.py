@@ -203,3 +203,36 @@ def test_a_clause_between_cue_and_subject_breaks_the_link() -> None:
     assert classify(text, TAX, use_model=False).label == "neutral"
     text = "Unions campaigned for shorter hours during the border tax talks."
     assert classify(text, TAX, use_model=False).label == "neutral"
+
+
+REPEAL = "The harbour levy should be repealed"
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        ("The council voted to repeal the harbour levy.", REPEAL, "support"),
+        ("Traders want to get rid of the harbour levy.", REPEAL, "support"),
+        ("The mayor vowed to protect the harbour levy.", REPEAL, "oppose"),
+        ("She pledged to preserve the harbour levy.", REPEAL, "oppose"),
+        ("The repeal of the harbour levy is on Tuesday's agenda.", REPEAL, "neutral"),  # an event, no side
+        ("The Greens vowed to abolish the border tax.", TAX, "oppose"),
+        ("The minister promised to build on the border tax.", TAX, "support"),
+        ("The mayor vowed to protect the harbour levy.", CLIMATE, "neutral"),  # off-topic for a problem
+    ],
+)
+def test_undoing_and_keeping_x(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The traders called for repealing the harbour levy.", "support"),  # for (against X): for repeal
+        ("The mayor opposed efforts to repeal the harbour levy.", "oppose"),  # against (against X)
+        ("The mayor rejected calls to protect the harbour levy.", "support"),  # against (for X)
+        ("The union backed the harbour levy.", "oppose"),  # one verb reads as before
+    ],
+)
+def test_a_verb_governing_a_verb_composes(text: str, label: str) -> None:
+    assert classify(text, REPEAL, use_model=False).label == label

@@ -34,7 +34,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -160,7 +160,18 @@ COUNTER_VERB = (
     r"halt(?:s|ed|ing)?|stop(?:s|ped|ping)?|prevent(?:s|ed|ing)?|cut(?:s|ting)?|"
     r"confront(?:s|ed|ing)?|counter(?:s|ed|ing)?|act(?:s|ed|ing)?\s+on|(?:take|takes|took|taking)\s+action\s+on|"
     r"warn(?:s|ed|ing)?\s+(?:of|about|that)|campaign(?:s|ed|ing)?\s+against|block(?:s|ed|ing)?|"
-    r"attack(?:s|ed|ing)?|resist(?:s|ed|ing)?|scrap(?:s|ped|ping)?)"
+    r"attack(?:s|ed|ing)?|resist(?:s|ed|ing)?|scrap(?:s|ped|ping)?|"
+    # undoing X; verbs only ("the repeal of X" names an event, not a side)
+    r"(?<!\bthe\s)(?<!\ba\s)(?:repeal(?:s|ed|ing)?|abolish(?:es|ed|ing)?|dismantl(?:e|es|ed|ing)|"
+    r"defund(?:s|ed|ing)?|overturn(?:s|ed|ing)?|(?:roll(?:s|ed|ing)?|scal(?:e|es|ed|ing))\s+back|"
+    r"(?:get|gets|getting|got)\s+rid\s+of|undo(?:es|ing)?|undid|gut(?:s|ted|ting)?|"
+    r"ban(?:s|ned|ning)?|eliminat(?:e|es|ed|ing)))"
+)
+# Keeping X as it is: for a policy, a side for X; for a problem, no reading ("protect X" is rare
+# and ambiguous there). "pledged to preserve the health law" opposes its repeal.
+KEEP_VERB = (
+    r"(?:preserv(?:e|es|ed|ing)|protect(?:s|ed|ing)?(?!\s+(?:against|from)\b)|safeguard(?:s|ed|ing)?|"
+    r"uph(?:old|olds|eld|olding)|(?:build(?:s|ing)?|built)\s+on|sav(?:e|es|ed|ing))"
 )
 SUPPORT_NOUN = r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)"
 OPPOSE_NOUN = (
@@ -284,6 +295,9 @@ class _Hit:
     relation: Literal["opposite", "same"] | None = None
     governs: bool = True  # whether a hit inside this one's span is read as its object
     reach: int = 0  # characters between the cue and the subject: the nearest predicate governs
+    # a verb before its object: +1 for it ("called for"), -1 against it ("opposed", "repeal"),
+    # negation included; 0 for the rest. An outer verb composes with an inner one.
+    polarity: int = 0
 
 
 def _norm(text: str) -> str:
@@ -422,6 +436,7 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         cue_then_x(OPPOSE_VERB, "oppose"),
         cue_then_x(COUNTER_VERB, "counter"),
         cue_then_x(SUPPORT_VERB, "support"),
+        cue_then_x(KEEP_VERB, "keep", rf"(?:{gap}\s)?"),
         (
             re.compile(
                 rf"\b(?P<x>{xs})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to|threatens\s+to|"
@@ -559,6 +574,11 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 base = "support" if prop.kind == "problem" else _flip("oppose", prop.sign)
                 label = ("oppose" if base == "support" else "support") if neg else base
                 strength = 0.8
+            elif what == "keep":
+                if prop.kind == "problem":
+                    continue
+                label = _flip("oppose" if neg else "support", prop.sign)
+                strength = 0.8
             elif what in ("support", "oppose"):
                 base: StanceLabel = what  # type: ignore[assignment]
                 if neg:
@@ -611,7 +631,8 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
             reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
-            hits.append(_Hit(label, s, e, strength, reach=reach))
+            pol = {"support": 1, "keep": 1, "oppose": -1, "counter": -1}.get(what, 0) * (-1 if neg else 1)
+            hits.append(_Hit(label, s, e, strength, reach=reach, polarity=pol))
     rel = _relative(t)
     if rel is not None and not any(h.strength >= 0.85 and h.label != "neutral" for h in hits):
         # "distanced themselves from Z's statement on X": the position is Z's, turned round
@@ -619,22 +640,33 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
     if not hits:
         return None
     # the outer predicate governs what it contains: "distanced itself from the call for X" opposes
-    # X; but not a predicate joined to it: "favors Y and opposes X"
-    hits = [
-        h
-        for h in hits
-        if not any(
+    # X; but not a predicate joined to it: "favors Y and opposes X". A verb governing a verb
+    # composes: "called for banning X" is for a ban, "opposed efforts to repeal X" against repeal.
+    def governed(h: _Hit, o: _Hit) -> bool:
+        return (
             o.start < h.start < o.end
             and o.label != "neutral"
             and o.governs
             and not re.search(r"\b(?:and|or)\b", t[o.start : h.start])
-            for o in hits
         )
-    ]
+
+    done: list[_Hit] = []
+    for o in sorted(hits, key=lambda h: -h.start):  # innermost first, so chains compose
+        inner = [h for h in done if o.polarity and h.polarity and governed(h, o)]
+        done.append(_composed(o, min(inner, key=lambda h: h.start)) if inner else o)
+    hits = [h for h in done if not any(governed(h, o) for o in done)]
     # open wins over a verb it contains ("did not rule out X" is also "rule out X"), then the
     # strongest, then the one nearest its subject ("favors Y and opposes X"), then the first
     hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.reach, h.start))
     return hits[0]
+
+
+def _composed(outer: _Hit, inner: _Hit) -> _Hit:
+    """The outer verb's hit read through the inner one's: for it keeps, against it turns round."""
+    if inner.label not in ("support", "oppose"):
+        return outer
+    turned: StanceLabel = "oppose" if inner.label == "support" else "support"
+    return replace(outer, label=inner.label if outer.polarity > 0 else turned)
 
 
 def _x_is(bad: bool, prop: Proposition) -> StanceLabel:
