@@ -334,8 +334,12 @@ def settings(
 
 
 SHIPPED = ("stance.onnx", "tokenizer.json", "config.json")
-TRAIN_COMMAND = (
-    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --templated 3000 --templated-neutral 0.5 "
+TRAIN_RUN = (
+    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --templated 3000 --templated-neutral 0.5"
+)
+TRAIN_COMMAND = f"{TRAIN_RUN} --out src/saywho/models/stance"
+SOUP_COMMAND = (
+    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --soup {works} "
     "--out src/saywho/models/stance"
 )
 GWSD_TARGET = 0.65  # issue 5
@@ -395,15 +399,39 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "## Training",
         "",
         "```",
-        TRAIN_COMMAND,
+        TRAIN_COMMAND if not c.get("soup") else "# three runs, then their soup:",
+        *(
+            [
+                # the seed's own order is the run without --order-seed (which reseeds torch after the head)
+                f"{TRAIN_RUN}"
+                + (f" --order-seed {m['order_seed']}" if m["order_seed"] != c["seed"] else "")
+                + f" --work RUN{m['order_seed']} --out RUN{m['order_seed']}-model"
+                for m in c["soup"]
+            ]
+            + [SOUP_COMMAND.format(works=" ".join(f"RUN{m['order_seed']}" for m in c["soup"]))]
+            if c.get("soup")
+            else []
+        ),
         "```",
         "",
         f"Seed {c['seed']}, {c['epochs']} epochs planned, batch {c['batch']}, AdamW lr {c['lr']}",
-        f"(warm-up 6%, linear decay), CPU, torch 2.13.0. Shipped: epoch {c['chosen_epoch']}"
+        "(warm-up 6%, linear decay), CPU, torch 2.13.0. "
         + (
-            ", the best macro-F1 on the zero-shot dev set."
-            if c["chosen_epoch"] == max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
-            else "."
+            "Shipped: a uniform model soup, the weights of "
+            f"{len(c['soup'])} runs averaged; the runs share the seed (split, templates, the head's initial"
+            " weights) and differ in the order of batches and dropout (`--order-seed`), each at the epoch"
+            " it would export: "
+            + ", ".join(
+                f"order seed {m['order_seed']} epoch {m['epoch']} (dev {m['macro_f1']})" for m in c["soup"]
+            )
+            + "."
+            if c.get("soup")
+            else f"Shipped: epoch {c['chosen_epoch']}"
+            + (
+                ", the best macro-F1 on the zero-shot dev set."
+                if c["chosen_epoch"] == max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
+                else "."
+            )
         ),
         *([c["note"]] if c.get("note") else []),
         "",
@@ -513,11 +541,17 @@ def soup(
     model.load_state_dict({k: v.to(states[0][k].dtype) for k, v in mean.items()})
     scores = evaluate(model, bottom_states(model, dv_enc), dv_lab)
     print(f"soup of {len(states)} runs: dev {json.dumps(scores)}", flush=True)
-    history = [{"soup_of": [f"{w} epoch {chosen(w)}" for w in args.soup], **scores}]
+    members = []
+    for w in args.soup:
+        run = json.loads((w / "run.json").read_text(encoding="utf-8"))
+        hist = json.loads((w / "history.json").read_text(encoding="utf-8"))
+        e = chosen(w)
+        f1 = next(h["macro_f1"] for h in hist if h["epoch"] == e)
+        members.append({"order_seed": run["order_seed"], "epoch": e, "macro_f1": f1})
+    history = [{"epoch": "soup", **scores}]
     meta = settings(args, train, dev, topics, history, 0)
-    meta["order_seed"] = [
-        json.loads((w / "run.json").read_text(encoding="utf-8"))["order_seed"] for w in args.soup
-    ]
+    meta["order_seed"] = [m["order_seed"] for m in members]
+    meta["soup"] = members
     export(model, args.out, enc / "tokenizer.json", meta)
     print(f"exported the soup to {args.out}")
 
