@@ -115,7 +115,11 @@ def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     ("name", "n", "props"),
-    [("stance_polnear.tsv", 165, 5), ("stance_polnear_dev2.tsv", 165, 6), ("stance_polnear_check.tsv", 180, 6)],
+    [
+        ("stance_polnear.tsv", 165, 5),
+        ("stance_polnear_dev2.tsv", 165, 6),
+        ("stance_polnear_check.tsv", 180, 6),
+    ],
 )
 def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: int) -> None:
     ev = load("eval_stance_news")

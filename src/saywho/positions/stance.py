@@ -639,6 +639,7 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
         hits.append(rel)
     if not hits:
         return None
+
     # the outer predicate governs what it contains: "distanced itself from the call for X" opposes
     # X; but not a predicate joined to it: "favors Y and opposes X". A verb governing a verb
     # composes: "called for banning X" is for a ban, "opposed efforts to repeal X" against repeal.
