@@ -150,3 +150,14 @@ def test_several_stance_sets_are_scored_as_one(tmp_path: Path) -> None:
     ev.main([str(ev.DEFAULT), str(problem), "--json", str(out)])
     r = json.loads(out.read_text(encoding="utf-8"))
     assert sum(r["rules alone"]["predicted"].values()) == 80 + 120
+
+
+def test_plain_opinion_set_is_balanced() -> None:
+    ev = load("eval_stance_news")
+    by_prop = ev.read(ev.DEFAULT.parent / "stance_plain.tsv")
+    assert len(by_prop) == 6
+    for rows in by_prop.values():
+        labels = [g for _, g in rows]
+        assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == (6, 6, 4)
+    words = " ".join(t.lower() for rows in by_prop.values() for t, _ in rows)
+    assert not any(w in words for w in ("climate", "warming", "emission"))

@@ -236,3 +236,33 @@ def test_undoing_and_keeping_x(text: str, prop: str, label: str) -> None:
 )
 def test_a_verb_governing_a_verb_composes(text: str, label: str) -> None:
     assert classify(text, REPEAL, use_model=False).label == label
+
+
+def test_the_subject_is_the_object_of_an_actor_and_the_head_before_a_modifier() -> None:
+    stadium = proposition("The city should build a new football stadium")
+    assert stadium.kind == "want" and "stadium" in stadium.terms and "city" not in stadium.terms
+    limit = proposition("The speed limit on motorways should be raised")
+    assert limit.terms[-1] == "limit" and "motorways" not in limit.terms
+    assert proposition("The government should not ban online gambling").kind == "want"  # not banning it
+    assert proposition("Western troops should not be sent to Ruritania").terms[-1] == "troops"  # a passive
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        (
+            "The council voted against the football stadium.",
+            "The city should build a new football stadium",
+            "oppose",
+        ),
+        (
+            "I'd love to see the motorway limit go up to 80.",
+            "The speed limit on motorways should be raised",
+            "neutral",
+        ),
+        ("I'm against any ban on homework.", "Homework should be banned in primary schools", "oppose"),
+        ("I'm all for the border tax.", TAX, "support"),
+    ],
+)
+def test_first_person_and_object_subjects(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label

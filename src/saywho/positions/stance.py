@@ -82,6 +82,14 @@ _VERBISH = re.compile(
     r"had|does|do|did)\b",
     re.I,
 )
+_ACTION = re.compile(
+    r"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|will|shall)\s+(?:not\s+|never\s+)?"
+    r"(?!(?:be|have|get|not|never|give|go|come)\b)(?P<verb>[a-z]+)\s+(?P<obj>(?:the|a|an|its|their|our|new|more)\b.*|[A-Za-z].*)$",
+    re.I,
+)
+_PREPOSITIONS = frozenset(
+    {"on", "of", "in", "for", "at", "to", "from", "with", "by", "about", "against", "into"}
+)
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]", re.U)
 
 
@@ -105,14 +113,21 @@ def proposition(text: str, keywords: tuple[str, ...] = ()) -> Proposition:
     m = _VERBISH.search(text)
     subject = text[: m.start()] if m else text
     rest = text[m.start() :] if m else ""
+    # "The city should build a new stadium": the question is the object, not the actor
+    act = _ACTION.match(rest)
+    if act:
+        subject = act.group("obj")
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", subject)]
     content = [w for w in words if w not in STOPWORDS]
+    # the head comes before a modifying phrase: "the speed limit on motorways" is a limit
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS), len(words))
+    head = [w for w in words[:cut] if w not in STOPWORDS] or content
     terms: list[str] = [k.lower() for k in keywords if k.strip()]
     if content:
         terms.append(" ".join(content))
-        if len(content) > 1:
-            terms.append(" ".join(content[-2:]))
-        terms.append(content[-1])  # the head noun alone ("the tax")
+        if len(head) > 1:
+            terms.append(" ".join(head[-2:]))
+        terms.append(head[-1])  # the head noun alone ("the tax")
     if not terms:
         terms = [w.lower() for w in re.findall(r"[A-Za-z]{4,}", text) if w.lower() not in STOPWORDS][:2]
     if _PROBLEM.search(rest) and not _NEG_PROP.search(rest):
@@ -140,7 +155,7 @@ SUPPORT_VERB = (
     r"argue[sd]?\s+for|arguing\s+for|embrace[sd]?|embracing|approve[sd]?|approving|"
     r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing))\s+for|"
     r"vote[sd]?\s+(?:for|in\s+favou?r\s+of)|voting\s+(?:for|in\s+favou?r\s+of)|sign(?:s|ed)?\s+up\s+to|"
-    r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:is|are|was|were)\s+(?:all\s+)?for)"
+    r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:am|is|are|was|were|'m|'re)\s+(?:all\s+)?for)"
 )
 OPPOSE_VERB = (
     r"(?:reject(?:s|ed|ing)?|oppose[sd]?|opposing|object(?:s|ed|ing)?\s+to|veto(?:es|ed|ing)?|"
@@ -149,8 +164,8 @@ OPPOSE_VERB = (
     r"dismiss(?:es|ed|ing)?|"
     r"argue[sd]?\s+against|arguing\s+against|warn(?:s|ed|ing)?\s+against|"
     r"(?:has|have|had)\s+ruled\s+out|rule[sd]?\s+out|ruling\s+out|den(?:y|ies|ied)|denying|"
-    r"spoke\s+out\s+against|speak(?:s|ing)?\s+out\s+against|(?:is|are|was|were)\s+against|"
-    r"(?:is|are|was|were)\s+opposed\s+to|balk(?:s|ed)?\s+at|baulk(?:s|ed)?\s+at|"
+    r"spoke\s+out\s+against|speak(?:s|ing)?\s+out\s+against|(?:am|is|are|was|were|'m|'re)\s+against|"
+    r"(?:am|is|are|was|were|'m|'re)\s+opposed\s+to|balk(?:s|ed)?\s+at|baulk(?:s|ed)?\s+at|"
     r"distanc(?:e|es|ed|ing)\s+(?:\w+\s+)?from|turn(?:s|ed)?\s+down|shoot(?:s)?\s+down|shot\s+down)"
 )
 # Acting against X (rather than rejecting a claim about X): for a proposition that X is a
