@@ -218,7 +218,7 @@ REPEAL = "The harbour levy should be repealed"
         ("The repeal of the harbour levy is on Tuesday's agenda.", REPEAL, "neutral"),  # an event, no side
         ("The Greens vowed to abolish the border tax.", TAX, "oppose"),
         ("The minister promised to build on the border tax.", TAX, "support"),
-        ("The mayor vowed to protect the harbour levy.", CLIMATE, "neutral"),  # off-topic for a problem
+        ("The minister vowed to protect online gambling.", "Online gambling is a serious problem", "neutral"),
     ],
 )
 def test_undoing_and_keeping_x(text: str, prop: str, label: str) -> None:

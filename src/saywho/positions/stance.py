@@ -84,7 +84,7 @@ _VERBISH = re.compile(
 )
 _ACTION = re.compile(
     r"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|will|shall)\s+(?:not\s+|never\s+)?"
-    r"(?!(?:be|have|get|not|never|give|go|come)\b)(?P<verb>[a-z]+)\s+(?P<obj>(?:the|a|an|its|their|our|new|more)\b.*|[A-Za-z].*)$",
+    r"(?!(?:be|have|get|not|never|give|go|come)\b)[a-z]+\s+(?P<obj>[A-Za-z].*)$",
     re.I,
 )
 _PREPOSITIONS = frozenset(
@@ -317,6 +317,9 @@ class _Hit:
     polarity: int = 0
 
 
+_POLARITY = {"support": 1, "keep": 1, "oppose": -1, "counter": -1}  # see _Hit.polarity
+
+
 def _norm(text: str) -> str:
     # same length as the input, so offsets found in it are offsets into the text
     return text.translate(str.maketrans("’‘“”", "''\"\""))
@@ -453,7 +456,6 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         cue_then_x(OPPOSE_VERB, "oppose"),
         cue_then_x(COUNTER_VERB, "counter"),
         cue_then_x(SUPPORT_VERB, "support"),
-        cue_then_x(KEEP_VERB, "keep", rf"(?:{gap}\s)?"),
         (
             re.compile(
                 rf"\b(?P<x>{xs})\b{gap}\s(?:would|will|could|might|may|can|is\s+going\s+to|threatens\s+to|"
@@ -487,6 +489,8 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             "modal",
         ),
     ]
+    if p.kind != "problem":  # keeping a problem ("protect X") is rare and reads no way for sure
+        pats.append(cue_then_x(KEEP_VERB, "keep", rf"(?:{gap}\s)?"))
     if p.kind == "problem":
         few = r"(?:\w[\w.,'-]*\s+){0,3}?"  # "the dangers of unchecked X", "to 1.2 million deaths"
         pats += [
@@ -592,8 +596,6 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 label = ("oppose" if base == "support" else "support") if neg else base
                 strength = 0.8
             elif what == "keep":
-                if prop.kind == "problem":
-                    continue
                 label = _flip("oppose" if neg else "support", prop.sign)
                 strength = 0.8
             elif what in ("support", "oppose"):
@@ -648,7 +650,7 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
             reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
-            pol = {"support": 1, "keep": 1, "oppose": -1, "counter": -1}.get(what, 0) * (-1 if neg else 1)
+            pol = _POLARITY.get(what, 0) * (-1 if neg else 1)
             hits.append(_Hit(label, s, e, strength, reach=reach, polarity=pol))
     rel = _relative(t)
     if rel is not None and not any(h.strength >= 0.85 and h.label != "neutral" for h in hits):

@@ -345,6 +345,38 @@ SOUP_COMMAND = (
 GWSD_TARGET = 0.65  # issue 5
 
 
+def _commands(c: dict) -> list[str]:
+    """The commands that made the model in config ``c``: one run, or the runs of a soup and the soup."""
+    if not c.get("soup"):
+        return [TRAIN_COMMAND]
+    runs = [
+        # the seed's own order is the run without --order-seed (which reseeds torch after the head)
+        TRAIN_RUN
+        + (f" --order-seed {m['order_seed']}" if m["order_seed"] != c["seed"] else "")
+        + f" --work RUN{m['order_seed']} --out RUN{m['order_seed']}-model"
+        for m in c["soup"]
+    ]
+    works = " ".join(f"RUN{m['order_seed']}" for m in c["soup"])
+    return [f"# {len(runs)} runs, then their soup:", *runs, SOUP_COMMAND.format(works=works)]
+
+
+def _shipped(c: dict) -> str:
+    """What was exported: an epoch of one run, or a soup of runs."""
+    if c.get("soup"):
+        members = ", ".join(
+            f"order seed {m['order_seed']} epoch {m['epoch']} (dev {m['macro_f1']})" for m in c["soup"]
+        )
+        return (
+            f"Shipped: a uniform model soup, the weights of {len(c['soup'])} runs averaged; the runs share"
+            " the seed (split, templates, the head's initial weights) and differ in the order of batches and"
+            f" dropout (`--order-seed`), each at the epoch it would export: {members}."
+        )
+    best = max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
+    return f"Shipped: epoch {c['chosen_epoch']}" + (
+        ", the best macro-F1 on the zero-shot dev set." if c["chosen_epoch"] == best else "."
+    )
+
+
 def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
     """MODEL_CARD.md: data, command, seed, metrics, date and the files' sha256 (checked by a test)."""
     c = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
@@ -399,40 +431,11 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "## Training",
         "",
         "```",
-        TRAIN_COMMAND if not c.get("soup") else "# three runs, then their soup:",
-        *(
-            [
-                # the seed's own order is the run without --order-seed (which reseeds torch after the head)
-                f"{TRAIN_RUN}"
-                + (f" --order-seed {m['order_seed']}" if m["order_seed"] != c["seed"] else "")
-                + f" --work RUN{m['order_seed']} --out RUN{m['order_seed']}-model"
-                for m in c["soup"]
-            ]
-            + [SOUP_COMMAND.format(works=" ".join(f"RUN{m['order_seed']}" for m in c["soup"]))]
-            if c.get("soup")
-            else []
-        ),
+        *_commands(c),
         "```",
         "",
         f"Seed {c['seed']}, {c['epochs']} epochs planned, batch {c['batch']}, AdamW lr {c['lr']}",
-        "(warm-up 6%, linear decay), CPU, torch 2.13.0. "
-        + (
-            "Shipped: a uniform model soup, the weights of "
-            f"{len(c['soup'])} runs averaged; the runs share the seed (split, templates, the head's initial"
-            " weights) and differ in the order of batches and dropout (`--order-seed`), each at the epoch"
-            " it would export: "
-            + ", ".join(
-                f"order seed {m['order_seed']} epoch {m['epoch']} (dev {m['macro_f1']})" for m in c["soup"]
-            )
-            + "."
-            if c.get("soup")
-            else f"Shipped: epoch {c['chosen_epoch']}"
-            + (
-                ", the best macro-F1 on the zero-shot dev set."
-                if c["chosen_epoch"] == max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
-                else "."
-            )
-        ),
+        f"(warm-up 6%, linear decay), CPU, torch 2.13.0. {_shipped(c)}",
         *([c["note"]] if c.get("note") else []),
         "",
         "| epoch | dev macro-F1"
@@ -521,11 +524,16 @@ def _score(rows: list[Row], pred: list[int]) -> dict:
     return {"macro_f1": round(f1, 4), "f1": [round(x, 4) for x in per], "confusion": cm, "rows": len(rows)}
 
 
-def chosen(work: Path) -> int:
-    """The epoch a run exports: the best dev macro-F1 (the first of equals), as training does."""
+def _best(work: Path) -> dict:
+    """The dev history entry of the epoch a run exports: the best macro-F1, the first of equals
+    (as training keeps it)."""
     history = json.loads((work / "history.json").read_text(encoding="utf-8"))
-    best = max(history, key=lambda h: (h["macro_f1"], -h["epoch"]))
-    return int(best["epoch"])
+    return max(history, key=lambda h: (h["macro_f1"], -h["epoch"]))
+
+
+def chosen(work: Path) -> int:
+    """The epoch a run exports."""
+    return int(_best(work)["epoch"])
 
 
 def soup(
@@ -536,18 +544,18 @@ def soup(
     a model of its own, as fast as one run, with less of the seed's luck in it."""
     import torch
 
-    states = [torch.load(w / f"epoch{chosen(w)}.pt") for w in args.soup]
+    members = []
+    for w in args.soup:
+        best = _best(w)
+        run = json.loads((w / "run.json").read_text(encoding="utf-8"))
+        members.append(
+            {"order_seed": run["order_seed"], "epoch": int(best["epoch"]), "macro_f1": best["macro_f1"]}
+        )
+    states = [torch.load(w / f"epoch{m['epoch']}.pt") for w, m in zip(args.soup, members, strict=True)]
     mean = {k: sum(s[k].float() for s in states) / len(states) for k in states[0]}
     model.load_state_dict({k: v.to(states[0][k].dtype) for k, v in mean.items()})
     scores = evaluate(model, bottom_states(model, dv_enc), dv_lab)
     print(f"soup of {len(states)} runs: dev {json.dumps(scores)}", flush=True)
-    members = []
-    for w in args.soup:
-        run = json.loads((w / "run.json").read_text(encoding="utf-8"))
-        hist = json.loads((w / "history.json").read_text(encoding="utf-8"))
-        e = chosen(w)
-        f1 = next(h["macro_f1"] for h in hist if h["epoch"] == e)
-        members.append({"order_seed": run["order_seed"], "epoch": e, "macro_f1": f1})
     history = [{"epoch": "soup", **scores}]
     meta = settings(args, train, dev, topics, history, 0)
     meta["order_seed"] = [m["order_seed"] for m in members]
