@@ -1,6 +1,7 @@
 """Stance toward propositions on news sentences the project wrote itself.
 
     python bench/eval_stance_news.py [TSV ...] [--model-dir DIR ...] [--json OUT] [--polnear PATH]
+        [--min-confidence P]
 
 Several files are scored as one pooled set.
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_gwsd import score
-from saywho.positions.stance import MODEL_DIR, classify_many, model_version
+from saywho.positions.stance import MIN_CONFIDENCE, MODEL_DIR, classify_many, model_version
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "stance_news.tsv"
 
@@ -59,10 +60,18 @@ def read(path: Path, polnear: Path | None = None) -> dict[str, list[tuple[str, s
     return by_prop
 
 
-def run(by_prop: dict[str, list[tuple[str, str]]], use_model: bool, model_dir: str | None) -> dict:
+def run(
+    by_prop: dict[str, list[tuple[str, str]]],
+    use_model: bool,
+    model_dir: str | None,
+    min_confidence: float = MIN_CONFIDENCE,
+) -> dict:
     gold, pred = [], []
     for prop, rows in by_prop.items():
-        got = classify_many([t for t, _ in rows], prop, use_model=use_model, model_dir=model_dir)
+        texts = [t for t, _ in rows]
+        got = classify_many(
+            texts, prop, use_model=use_model, model_dir=model_dir, min_confidence=min_confidence
+        )
         gold += [g for _, g in rows]
         pred += ["neutral" if s.label == "open" else s.label for s in got]
     out = score(gold, pred)
@@ -76,6 +85,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model-dir", action="append", default=[], help="a stance model folder (repeatable)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--polnear", type=Path, help="PolNeAR's folder, for a set that points into its articles")
+    ap.add_argument(
+        "--min-confidence",
+        type=float,
+        default=MIN_CONFIDENCE,
+        help=f"the model's support/oppose threshold (default {MIN_CONFIDENCE}, as shipped)",
+    )
     args = ap.parse_args(argv)
     by_prop: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for tsv in args.tsv:
@@ -83,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
             by_prop[prop] += rows
     results = {"rules alone": run(by_prop, False, None)}
     for d in args.model_dir or [str(MODEL_DIR)]:
-        results[f"rules + {model_version(d)} ({d})"] = run(by_prop, True, d)
+        results[f"rules + {model_version(d)} ({d})"] = run(by_prop, True, d, args.min_confidence)
     for name, r in results.items():
         pc = r["per_class"]
         print(

@@ -161,3 +161,11 @@ def test_plain_opinion_set_is_balanced() -> None:
         assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == (6, 6, 4)
     words = " ".join(t.lower() for rows in by_prop.values() for t, _ in rows)
     assert not any(w in words for w in ("climate", "warming", "emission"))
+
+
+def test_a_threshold_above_one_leaves_only_the_rules(tmp_path: Path) -> None:
+    ev = load("eval_stance_news")
+    out = tmp_path / "r.json"
+    ev.main(["--min-confidence", "1.01", "--json", str(out)])
+    rules, model = json.loads(out.read_text(encoding="utf-8")).values()
+    assert model["predicted"] == rules["predicted"] and model["macro_f1"] == rules["macro_f1"]

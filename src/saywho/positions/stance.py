@@ -54,10 +54,11 @@ NO_MODEL_ENV = "SAYWHO_STANCE_RULES_ONLY"  # "1": rules alone (tests, speed comp
 # to report without a position (news is full of such sentences about a topic, and a model trained
 # on opinionated comments reads many of them as for or against). Chosen on the project's own
 # sentences (bench/eval_stance_news.py), never on GWSD: with the first propositions model, 0.50 at
-# 0.7 against 0.34 with no threshold. Re-measured 2026-11-25 with the shipped model and the rules of
-# ecbb4ae at 0.5 / 0.6 / 0.7 / 0.8 / 0.9: real news dev (stance_polnear + _dev2) 0.396 / 0.418 /
-# 0.425 / 0.441 / 0.386, stance_news 0.661 / 0.682 / 0.666 / 0.671 / 0.680, stance_problem_dev
-# 0.711 / 0.712 / 0.705 / 0.693 / 0.693. No value beats 0.7 on both real and written sets, so it
+# 0.7 against 0.34 with no threshold. Re-measured 2026-11-25 with the shipped model
+# (eval_stance_news.py --min-confidence T) at 0.5 / 0.6 / 0.7 / 0.8 / 0.9: real news dev
+# (stance_polnear + _dev2) 0.398 / 0.420 / 0.427 / 0.444 / 0.395, stance_news 0.661 / 0.682 / 0.666 /
+# 0.671 / 0.680, stance_problem_dev 0.711 / 0.712 / 0.705 / 0.693 / 0.693 (BENCHMARKS.md). No value
+# beats 0.7 on both real and written sets, so it
 # stays: a position wrongly given to an actor costs a user more than one missed.
 MIN_CONFIDENCE = 0.7
 
