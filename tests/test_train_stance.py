@@ -117,3 +117,49 @@ def test_a_soup_takes_the_epoch_each_run_would_export(tmp_path) -> None:  # type
     history[0]["macro_f1"] = 0.7
     (tmp_path / "history.json").write_text(json.dumps(history), encoding="utf-8")
     assert chosen(tmp_path) == 1
+
+
+def test_written_rows_are_read_and_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from saywho.train.written import written
+
+    f = tmp_path / "w.tsv"
+    f.write_text(
+        "topic\tlabel\ttext\n"
+        "rent control\tfavor\tTenants' groups said rent control had kept families in their homes.\n"
+        "rent control\tnone\tThe council will vote on rent control in March.\n",
+        encoding="utf-8",
+    )
+    assert written(f) == [
+        ("Tenants' groups said rent control had kept families in their homes.", "rent control", "favor"),
+        ("The council will vote on rent control in March.", "rent control", "none"),
+    ]
+    for bad in (
+        "rent control\tpositive\tA label the data does not have.\n",
+        "rent control\tfavor\n",
+        "rent control\tagainst\tRent control would do to housing what carbon taxes do to industry.\n",
+    ):
+        f.write_text("topic\tlabel\ttext\n" + bad, encoding="utf-8")
+        with pytest.raises(ValueError):
+            written(f)
+
+
+def test_shipped_written_news_sentences() -> None:
+    import csv
+    from collections import Counter
+    from pathlib import Path
+
+    from saywho.train.written import written
+
+    rows = written()
+    per_topic = Counter(x for _, x, _ in rows)
+    assert len(per_topic) == 48 and set(per_topic.values()) == {30}
+    assert Counter(label for *_, label in rows) == {"favor": 480, "against": 480, "none": 480}
+    assert len({t for t, _, _ in rows}) == len(rows)  # every sentence written once
+    # no topic is the subject of an evaluation set's proposition (the sets stay unseen)
+    bench = Path(__file__).resolve().parents[1] / "bench" / "data"
+    props = {
+        r["proposition"].lower()
+        for f in bench.glob("stance_*.tsv")
+        for r in csv.DictReader(f.open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE)
+    }
+    assert props and not any(x.lower() in p for x in per_topic for p in props)

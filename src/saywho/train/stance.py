@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from saywho.train import export as export_
+from saywho.train.written import WRITTEN
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models" / "stance"
 LABELS = ("support", "oppose", "neutral")
@@ -329,6 +330,7 @@ def settings(
         "incidental_share": args.incidental,
         "templated_rows": args.templated,
         "templated_neutral_share": args.templated_neutral,
+        "written_rows": args.written_rows,
         "dev_history": history,
     }
 
@@ -337,7 +339,6 @@ SHIPPED = ("stance.onnx", "tokenizer.json", "config.json")
 TRAIN_RUN = (
     "nice -n 10 python -m saywho.train.stance ../shared/data/stance --templated 3000 --templated-neutral 0.5"
 )
-TRAIN_COMMAND = f"{TRAIN_RUN} --out src/saywho/models/stance"
 SOUP_COMMAND = (
     "nice -n 10 python -m saywho.train.stance ../shared/data/stance --soup {works} "
     "--out src/saywho/models/stance"
@@ -347,11 +348,12 @@ GWSD_TARGET = 0.65  # issue 5
 
 def _commands(c: dict) -> list[str]:
     """The commands that made the model in config ``c``: one run, or the runs of a soup and the soup."""
+    run = TRAIN_RUN + (" --written" if c.get("written_rows") else "")
     if not c.get("soup"):
-        return [TRAIN_COMMAND]
+        return [f"{run} --out src/saywho/models/stance"]
     runs = [
         # the seed's own order is the run without --order-seed (which reseeds torch after the head)
-        TRAIN_RUN
+        run
         + (f" --order-seed {m['order_seed']}" if m["order_seed"] != c["seed"] else "")
         + f" --work RUN{m['order_seed']} --out RUN{m['order_seed']}-model"
         for m in c["soup"]
@@ -410,14 +412,22 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         "target removed before it was shared. Dev: every VAST row whose topic falls in a seeded 12%",
         f"sample of topics ({c['dev_topics']} topics,",
         f"{c['dev_rows'] // twice} rows), none of them trained on; "
-        f"train: the other {c['train_rows'] // twice - c.get('templated_rows', 0)} rows"
+        f"train: the other {c['train_rows'] // twice - c.get('templated_rows', 0) - c.get('written_rows', 0)}"
+        " rows"
         + (
-            f", and {c['templated_rows']} news sentences made from templates over the training topics"
-            f" (`saywho/train/templated.py`; {round(100 * c.get('templated_neutral_share', 0.5))} % take no"
-            " position)."
+            f", {'and ' if not c.get('written_rows') else ''}{c['templated_rows']} news sentences made from"
+            " templates over the training topics (`saywho/train/templated.py`;"
+            f" {round(100 * c.get('templated_neutral_share', 0.5))} % take no position)"
             if c.get("templated_rows")
-            else "."
+            else ""
         )
+        + (
+            f", and {c['written_rows']} news sentences written by hand on 48 other topics, a third each"
+            " for, against and without a position (`saywho/train/written.py`)"
+            if c.get("written_rows")
+            else ""
+        )
+        + "."
         + (
             " Each row is used twice, with propositions made from its topic phrase X: one that wants X"
             ' (label kept; e.g. "X should be supported") and one against X or calling it a problem'
@@ -634,6 +644,16 @@ def main(argv: list[str] | None = None) -> None:
         help="the share of the --templated sentences without a position (default 0.5, as the shipped model)",
     )
     ap.add_argument(
+        "--written",
+        type=Path,
+        nargs="?",
+        const=WRITTEN,
+        default=None,
+        metavar="FILE",
+        help="add the news sentences written by hand in FILE (default train/data/news_written.tsv) "
+        "as training rows",
+    )
+    ap.add_argument(
         "--plain-targets", action="store_true", help="train on the data's topic phrases, not propositions"
     )
     args = ap.parse_args(argv)
@@ -690,6 +710,14 @@ def main(argv: list[str] | None = None) -> None:
         made = templated(phrases, args.templated, args.seed, neutral_share=args.templated_neutral)
         train = train + [Row(t, x, FROM_DATA[label], "templated") for t, x, label in made]
         print(f"news templates: {len(made)} train rows (dev unchanged)")
+    args.written_rows = 0
+    if args.written:
+        from saywho.train.written import written
+
+        hand = written(args.written)
+        args.written_rows = len(hand)
+        train = train + [Row(t, x, FROM_DATA[label], "written") for t, x, label in hand]
+        print(f"news written by hand: {len(hand)} train rows (dev unchanged)")
     if not args.plain_targets:
         train, dev = as_propositions(train, args.seed), as_propositions(dev, args.seed + 1)
         print(f"as propositions: train {len(train)} rows, dev {len(dev)} rows")
