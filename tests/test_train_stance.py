@@ -163,3 +163,22 @@ def test_shipped_written_news_sentences() -> None:
         for r in csv.DictReader(f.open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE)
     }
     assert props and not any(x.lower() in p for x in per_topic for p in props)
+
+
+def test_the_cards_commands_give_each_run_its_own_recipe() -> None:
+    from saywho.train.stance import _commands
+
+    one = _commands({"seed": 13, "written_rows": 1440})
+    assert len(one) == 1 and one[0].endswith("--written --out src/saywho/models/stance")
+    assert "--written" not in _commands({"seed": 13})[0]
+    soup = _commands(
+        {
+            "seed": 13,
+            "written_rows": 1440,
+            "soup": [{"order_seed": 13, "written_rows": 0}, {"order_seed": 13, "written_rows": 1440}],
+        }
+    )
+    first, second, last = soup[1:]
+    assert "--written" not in first and "--order-seed" not in first and "--work RUN1 " in first
+    assert "--written" in second and "--work RUN2 " in second
+    assert "--soup RUN1 RUN2" in last and last.endswith("--written")

@@ -348,25 +348,28 @@ GWSD_TARGET = 0.65  # issue 5
 
 def _commands(c: dict) -> list[str]:
     """The commands that made the model in config ``c``: one run, or the runs of a soup and the soup."""
-    run = TRAIN_RUN + (" --written" if c.get("written_rows") else "")
     if not c.get("soup"):
-        return [f"{run} --out src/saywho/models/stance"]
+        return [f"{TRAIN_RUN}{' --written' if c.get('written_rows') else ''} --out src/saywho/models/stance"]
     runs = [
         # the seed's own order is the run without --order-seed (which reseeds torch after the head)
-        run
+        TRAIN_RUN
+        + (" --written" if m.get("written_rows") else "")
         + (f" --order-seed {m['order_seed']}" if m["order_seed"] != c["seed"] else "")
-        + f" --work RUN{m['order_seed']} --out RUN{m['order_seed']}-model"
-        for m in c["soup"]
+        + f" --work RUN{k} --out RUN{k}-model"
+        for k, m in enumerate(c["soup"], start=1)
     ]
-    works = " ".join(f"RUN{m['order_seed']}" for m in c["soup"])
-    return [f"# {len(runs)} runs, then their soup:", *runs, SOUP_COMMAND.format(works=works)]
+    works = " ".join(f"RUN{k}" for k in range(1, len(c["soup"]) + 1))
+    soup = SOUP_COMMAND.format(works=works) + (" --written" if c.get("written_rows") else "")
+    return [f"# {len(runs)} runs, then their soup:", *runs, soup]
 
 
 def _shipped(c: dict) -> str:
     """What was exported: an epoch of one run, or a soup of runs."""
     if c.get("soup"):
         members = ", ".join(
-            f"order seed {m['order_seed']} epoch {m['epoch']} (dev {m['macro_f1']})" for m in c["soup"]
+            f"order seed {m['order_seed']}{' with the written sentences' if m.get('written_rows') else ''}"
+            f" epoch {m['epoch']} (dev {m['macro_f1']})"
+            for m in c["soup"]
         )
         return (
             f"Shipped: a uniform model soup, the weights of {len(c['soup'])} runs averaged; the runs share"
@@ -559,7 +562,12 @@ def soup(
         best = _best(w)
         run = json.loads((w / "run.json").read_text(encoding="utf-8"))
         members.append(
-            {"order_seed": run["order_seed"], "epoch": int(best["epoch"]), "macro_f1": best["macro_f1"]}
+            {
+                "order_seed": run["order_seed"],
+                "written_rows": run.get("written_rows", 0),
+                "epoch": int(best["epoch"]),
+                "macro_f1": best["macro_f1"],
+            }
         )
     states = [torch.load(w / f"epoch{m['epoch']}.pt") for w, m in zip(args.soup, members, strict=True)]
     mean = {k: sum(s[k].float() for s in states) / len(states) for k in states[0]}
@@ -762,7 +770,8 @@ def main(argv: list[str] | None = None) -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     order_seed = args.seed if args.order_seed is None else args.order_seed
     (args.work / "run.json").write_text(
-        json.dumps({"seed": args.seed, "order_seed": order_seed}), encoding="utf-8"
+        json.dumps({"seed": args.seed, "order_seed": order_seed, "written_rows": args.written_rows}),
+        encoding="utf-8",
     )
     history: list[dict] = []
     best = (-1.0, 0)
