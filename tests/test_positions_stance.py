@@ -266,3 +266,38 @@ def test_the_subject_is_the_object_of_an_actor_and_the_head_before_a_modifier() 
 )
 def test_first_person_and_object_subjects(text: str, prop: str, label: str) -> None:
     assert classify(text, prop, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        ("Ruritania must introduce the border tax this year.", TAX, "support"),
+        ("It is time to bring in a border tax.", TAX, "support"),
+        ("Ruritania must not introduce the border tax.", TAX, "oppose"),
+        ("Ruritania must introduce the border tax this year.", SCRAP, "oppose"),
+        ("The government introduced the border tax in May.", TAX, "neutral"),  # a report of an act
+        ("We must raise concerns about the border tax.", TAX, "neutral"),  # raising concerns is no adoption
+        ("We need a border tax now.", TAX, "support"),
+        ("We don't need a border tax.", TAX, "oppose"),
+        ("We need to stop the border tax.", TAX, "oppose"),  # "need to" is not wanting X
+        ("I love the border tax and hope it passes soon.", TAX, "support"),
+        ("I hate the border tax.", TAX, "oppose"),
+        ("Frankly, I hate online gambling.", "Online gambling is a serious problem", "support"),
+        ("I'd love to see the border tax debated first.", TAX, "neutral"),
+    ],
+)
+def test_asking_for_wanting_and_liking_x(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He doesn't support the border tax.",
+        "They didn't back the border tax.",
+        "We don't want a border tax.",
+        "He does not support the border tax.",
+    ],
+)
+def test_a_contracted_negation_turns_the_verb(text: str) -> None:
+    assert classify(text, TAX, use_model=False).label == "oppose"

@@ -69,7 +69,8 @@ def test_support_by_a_benefit_of_the_proposal(model: StanceModel) -> None:
 
 
 def test_classify_uses_the_model_when_no_rule_decides() -> None:
-    [s] = classify_many(["I love the border tax and hope it passes soon."], TAX, min_confidence=0.0)
+    # no rule reads this one ("I love X" is a rule now)
+    [s] = classify_many(["A border tax is what our farmers have been waiting for."], TAX, min_confidence=0.0)
     assert s.method == "model" and s.label == "support"
     assert s.evidence is not None and 0.34 < s.confidence <= 1.0
 

@@ -191,6 +191,19 @@ KEEP_VERB = (
     r"(?:preserv(?:e|es|ed|ing)|protect(?:s|ed|ing)?(?!\s+(?:against|from)\b)|safeguard(?:s|ed|ing)?|"
     r"uph(?:old|olds|eld|olding)|(?:build(?:s|ing)?|built)\s+on|sav(?:e|es|ed|ing))"
 )
+# Bringing X about, after a word that asks for it: "must introduce X", "it is time to bring in X"
+# ("the government introduced X" reports an act and takes no side, so the modal is required).
+ADOPT = (
+    rf"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|(?:it\s+is|it's)\s+(?:high\s+)?time\s+to|"
+    rf"let's|let\s+us)(?P<neg>\s*{NEG})?\s+(?:finally\s+|now\s+|quickly\s+|also\s+)?"
+    r"(?:introduc(?:e|ing)|adopt|implement|pass|enact|bring\s+in|impose|create|establish|build|launch|"
+    r"raise(?!\s+(?:concerns?|questions?|doubts?|objections?|fears?|alarm|the\s+alarm)\b)|approve|"
+    r"go\s+ahead\s+with|press\s+ahead\s+with)"
+)
+NEED = r"(?:need|needs|needed|want|wants|wanted)"  # with X right after: "we need a border tax"
+# Liking or loathing X itself says X is good or bad
+LOVE = r"(?:love[sd]?|loving|adore[sd]?|adoring)"
+HATE = r"(?:hate[sd]?|hating|detest(?:s|ed|ing)?|loathe[sd]?|loathing|despise[sd]?|despising)"
 SUPPORT_NOUN = r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)"
 OPPOSE_NOUN = (
     r"(?:opposition|objections?|resistance|hostility)\s+(?:to|against)|(?:rejection|criticism|condemnation)\s+of|"
@@ -363,7 +376,8 @@ def _flip(label: StanceLabel, sign: int) -> StanceLabel:
 
 def _negated_before(text: str, start: int) -> bool:
     before = text[max(0, start - 24) : start]
-    return bool(re.search(rf"\b{NEG}\s+(?:\w+\s+)?$|\bno\s+$|\bnor\s+$", before, re.I))
+    # "n't" has no word boundary before it ("doesn't")
+    return bool(re.search(rf"(?:\b|(?=n't)){NEG}\s+(?:\w+\s+)?$|\bno\s+$|\bnor\s+$", before, re.I))
 
 
 def _clause_ok(text: str, a: int, b: int) -> bool:
@@ -490,8 +504,12 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             "modal",
         ),
     ]
+    few_det = r"(?:(?:a|an|the|this|that|new|more|some|real|proper|such)\s+){0,3}"
+    pats += [cue_then_x(LOVE, "good_eval", few_det), cue_then_x(HATE, "bad_eval", few_det)]
     if p.kind != "problem":  # keeping a problem ("protect X") is rare and reads no way for sure
         pats.append(cue_then_x(KEEP_VERB, "keep", rf"(?:{gap}\s)?"))
+        pats.append(cue_then_x(ADOPT, "adopt", rf"(?:{_NOT_PREP}\w+\s+){{0,3}}?"))
+        pats.append(cue_then_x(NEED, "support", few_det))
     if p.kind == "problem":
         few = r"(?:\w[\w.,'-]*\s+){0,3}?"  # "the dangers of unchecked X", "to 1.2 million deaths"
         pats += [
@@ -630,6 +648,10 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 if neg:
                     label = "support"
                 strength = 0.85
+            elif what == "adopt":
+                # "must introduce X" / "must not introduce X"
+                label = _flip("oppose" if m.group("neg") or neg else "support", prop.sign)
+                strength = 0.8
             elif what == "modal":
                 # "X should be introduced" / "X must not go ahead"
                 if m.group("neg") or neg or re.search(_UNWANT.pattern, m.group("cue"), re.I):
