@@ -301,3 +301,25 @@ def test_asking_for_wanting_and_liking_x(text: str, prop: str, label: str) -> No
 )
 def test_a_contracted_negation_turns_the_verb(text: str) -> None:
     assert classify(text, TAX, use_model=False).label == "oppose"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("The mayor decried the minister's repeated calls for a border tax.", "oppose"),
+        ("Farmers lambasted the importers for their resistance to a border tax.", "support"),
+        ("Gov. Lee broke with the party over the border tax.", "oppose"),
+        ("The senator took aim at a border tax on Monday.", "oppose"),
+    ],
+)
+def test_verbs_of_criticism_oppose_what_they_govern(text: str, label: str) -> None:
+    assert classify(text, TAX, use_model=False).label == label
+
+
+def test_the_period_of_a_title_does_not_end_a_cues_reach() -> None:
+    text = "Both men are on record opposing Mr. Roe's plan for a border tax in the U.S. next year."
+    s = classify(text, TAX, use_model=False)
+    assert s.label == "oppose" and s.evidence is not None
+    assert text[s.evidence.start : s.evidence.end] == s.evidence.text and "Mr. Roe" in s.evidence.text
+    later = classify("Mr. Roe spoke first. He then backed the border tax.", TAX, use_model=False)
+    assert later.label == "support"

@@ -167,7 +167,13 @@ OPPOSE_VERB = (
     r"(?:has|have|had)\s+ruled\s+out|rule[sd]?\s+out|ruling\s+out|den(?:y|ies|ied)|denying|"
     r"spoke\s+out\s+against|speak(?:s|ing)?\s+out\s+against|(?:am|is|are|was|were|'m|'re)\s+against|"
     r"(?:am|is|are|was|were|'m|'re)\s+opposed\s+to|balk(?:s|ed)?\s+at|baulk(?:s|ed)?\s+at|"
-    r"distanc(?:e|es|ed|ing)\s+(?:\w+\s+)?from|turn(?:s|ed)?\s+down|shoot(?:s)?\s+down|shot\s+down)"
+    r"distanc(?:e|es|ed|ing)\s+(?:\w+\s+)?from|turn(?:s|ed)?\s+down|shoot(?:s)?\s+down|shot\s+down|"
+    # criticism
+    r"decr(?:y|ies|ied|ying)|rebuk(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|assail(?:s|ed|ing)?|"
+    r"deplor(?:e|es|ed|ing)|disavow(?:s|ed|ing)?|repudiat(?:e|es|ed|ing)|castigat(?:e|es|ed|ing)|"
+    r"blast(?:s|ed|ing)?|rail(?:s|ed|ing)?\s+against|(?:take|takes|took|taking)\s+aim\s+at|"
+    r"voic(?:e|es|ed|ing)\s+(?:\w+\s+)?displeasure\s+(?:with|at|over)|"
+    r"push(?:es|ed|ing)?\s+back\s+(?:on|against)|(?:break|breaks|broke|breaking)\s+with)"
 )
 # Acting against X (rather than rejecting a claim about X): for a proposition that X is a
 # problem, fighting X means taking it seriously. "fight climate change" supports "climate change
@@ -334,9 +340,18 @@ class _Hit:
 _POLARITY = {"support": 1, "keep": 1, "oppose": -1, "counter": -1}  # see _Hit.polarity
 
 
+# The period of a title or an initial ("Mr. Trump's plan", "the U.S. ban") does not end a cue's reach.
+_ABBREV = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Jr|Sr|St|Ft|Mt|vs|Inc|Corp|Co|Ltd)\."
+    r"|\b[A-Z]\.(?=[A-Z]\.|\s*[A-Z(])"
+)
+_NOT_A_STOP = "\u2024"  # one dot leader: not sentence punctuation to the patterns
+
+
 def _norm(text: str) -> str:
     # same length as the input, so offsets found in it are offsets into the text
-    return text.translate(str.maketrans("’‘“”", "''\"\""))
+    text = text.translate(str.maketrans("’‘“”", "''\"\""))
+    return _ABBREV.sub(lambda m: m.group()[:-1] + _NOT_A_STOP, text)
 
 
 # Stands in (same length) for each span that names the subject in other words (synonyms.py),
