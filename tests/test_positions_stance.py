@@ -245,6 +245,9 @@ def test_the_subject_is_the_object_of_an_actor_and_the_head_before_a_modifier() 
     assert limit.terms[-1] == "limit" and "motorways" not in limit.terms
     assert proposition("The government should not ban online gambling").kind == "want"  # not banning it
     assert proposition("Western troops should not be sent to Ruritania").terms[-1] == "troops"  # a passive
+    for undo in ("defunded", "broken up", "lifted", "phased out", "rolled back", "dismantled"):
+        assert proposition(f"The harbour levy should be {undo}").kind == "unwant", undo
+    assert proposition("The harbour levy should be raised").kind == "want"
 
 
 @pytest.mark.parametrize(
@@ -323,3 +326,10 @@ def test_the_period_of_a_title_does_not_end_a_cues_reach() -> None:
     assert text[s.evidence.start : s.evidence.end] == s.evidence.text and "Mr. Roe" in s.evidence.text
     later = classify("Mr. Roe spoke first. He then backed the border tax.", TAX, use_model=False)
     assert later.label == "support"
+
+
+def test_championing_what_a_proposition_wants_gone_opposes_it() -> None:
+    prop = "The harbour levy should be defunded"
+    assert classify("The union champions the harbour levy.", prop, use_model=False).label == "oppose"
+    assert classify("The mayor opposed defunding the harbour levy.", prop, use_model=False).label == "oppose"
+    assert classify("Traders called for defunding the levy.", prop, use_model=False).label == "support"

@@ -70,7 +70,12 @@ Kind = Literal["want", "unwant", "problem"]
 _NEG_PROP = re.compile(r"\b(?:not|no|never|n't)\b", re.I)
 _UNWANT = re.compile(
     r"\b(?:scrap(?:ped)?|abolish(?:ed)?|ban(?:ned)?|stop(?:ped)?|end(?:ed)?|withdraw(?:n)?|repeal(?:ed)?|"
-    r"reject(?:ed)?|cut|dropp?(?:ed)?|halt(?:ed)?|cancel(?:l?ed)?|prohibit(?:ed)?|outlaw(?:ed)?)\b",
+    r"reject(?:ed)?|cut|dropp?(?:ed)?|halt(?:ed)?|cancel(?:l?ed)?|prohibit(?:ed)?|outlaw(?:ed)?|"
+    # undoing X, as the verbs of COUNTER_VERB do
+    r"defund(?:ed)?|dismantled?|eliminated?|overturn(?:ed)?|revers(?:e|ed)|revok(?:e|ed)|rescind(?:ed)?|"
+    r"lift(?:ed)?|kill(?:ed)?|remov(?:e|ed)|clos(?:e|ed)|shut(?:\s+down)?|phased?\s+out|"
+    r"(?:roll(?:ed)?|scaled?)\s+back|(?:broken|break)\s+up|torn\s+up|tear\s+up|suspend(?:ed)?|block(?:ed)?|"
+    r"axed?|ditch(?:ed)?|abandon(?:ed)?|(?:got|gotten|get)\s+rid\s+of)\b",
     re.I,
 )
 _PROBLEM = re.compile(
