@@ -333,3 +333,9 @@ def test_championing_what_a_proposition_wants_gone_opposes_it() -> None:
     assert classify("The union champions the harbour levy.", prop, use_model=False).label == "oppose"
     assert classify("The mayor opposed defunding the harbour levy.", prop, use_model=False).label == "oppose"
     assert classify("Traders called for defunding the levy.", prop, use_model=False).label == "support"
+
+
+def test_a_disagreement_over_x_opposes_it() -> None:
+    text = "She was asked about her disagreements with Roe on his proposed border tax."
+    assert classify(text, TAX, use_model=False).label == "oppose"
+    assert classify("Traders voiced displeasure with the border tax.", TAX, use_model=False).label == "oppose"

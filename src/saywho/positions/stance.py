@@ -218,7 +218,9 @@ HATE = r"(?:hate[sd]?|hating|detest(?:s|ed|ing)?|loathe[sd]?|loathing|despise[sd
 SUPPORT_NOUN = r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)"
 OPPOSE_NOUN = (
     r"(?:opposition|objections?|resistance|hostility)\s+(?:to|against)|(?:rejection|criticism|condemnation)\s+of|"
-    r"doubts\s+(?:about|over)|concerns?\s+(?:about|over)\s+the\s+(?:plan|proposal|idea)"
+    r"doubts\s+(?:about|over)|concerns?\s+(?:about|over)\s+the\s+(?:plan|proposal|idea)|"
+    r"disagreements?\s+(?:with|over|about)|displeasure\s+(?:with|at|over)|outrage\s+(?:over|at)|"
+    r"backlash\s+(?:against|over)"
 )
 OPEN_PHRASE = (
     rf"(?:(?:can|could|would|will|did|does|do|shall|should)\s*{NEG}\s+(?:be\s+)?(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out|"
