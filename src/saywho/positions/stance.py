@@ -177,7 +177,6 @@ OPPOSE_VERB = (
     r"decr(?:y|ies|ied|ying)|rebuk(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|assail(?:s|ed|ing)?|"
     r"deplor(?:e|es|ed|ing)|disavow(?:s|ed|ing)?|repudiat(?:e|es|ed|ing)|castigat(?:e|es|ed|ing)|"
     r"blast(?:s|ed|ing)?|rail(?:s|ed|ing)?\s+against|(?:take|takes|took|taking)\s+aim\s+at|"
-    r"voic(?:e|es|ed|ing)\s+(?:\w+\s+)?displeasure\s+(?:with|at|over)|"
     r"push(?:es|ed|ing)?\s+back\s+(?:on|against)|(?:break|breaks|broke|breaking)\s+with)"
 )
 # Acting against X (rather than rejecting a claim about X): for a proposition that X is a
