@@ -119,6 +119,7 @@ def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> No
         ("stance_polnear.tsv", 165, 5),
         ("stance_polnear_dev2.tsv", 165, 6),
         ("stance_polnear_check.tsv", 180, 6),
+        ("stance_polnear_check2.tsv", 176, 6),
     ],
 )
 def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: int) -> None:
@@ -135,12 +136,17 @@ def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: i
 def test_the_real_news_sets_share_no_proposition() -> None:
     ev = load("eval_stance_news")
     props = []
-    for name in ("stance_polnear.tsv", "stance_polnear_dev2.tsv", "stance_polnear_check.tsv"):
+    for name in (
+        "stance_polnear.tsv",
+        "stance_polnear_dev2.tsv",
+        "stance_polnear_check.tsv",
+        "stance_polnear_check2.tsv",
+    ):
         with (ev.DEFAULT.parent / name).open(encoding="utf-8", newline="") as f:
             props.append(
                 {r["proposition"] for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)}
             )
-    assert not props[0] & props[1] and not props[0] & props[2] and not props[1] & props[2]
+    assert all(not a & b for i, a in enumerate(props) for b in props[i + 1 :])
 
 
 def test_several_stance_sets_are_scored_as_one(tmp_path: Path) -> None:
