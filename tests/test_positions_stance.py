@@ -339,3 +339,22 @@ def test_a_disagreement_over_x_opposes_it() -> None:
     text = "She was asked about her disagreements with Roe on his proposed border tax."
     assert classify(text, TAX, use_model=False).label == "oppose"
     assert classify("Traders voiced displeasure with the border tax.", TAX, use_model=False).label == "oppose"
+
+
+def test_a_verb_governs_across_a_coordinated_object_but_not_a_coordinated_verb() -> None:
+    text = "Farmers lambasted the importers and the shippers for their resistance to a border tax."
+    assert classify(text, TAX, use_model=False).label == "support"
+    apart = "The senator favors lower tariffs and opposes a border tax."
+    assert classify(apart, TAX, use_model=False).label == "oppose"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("She defended the harbour levy cuts.", "oppose"),  # for less of X
+        ("The union attacked the harbour levy relief for big shippers.", "support"),
+        ("She defended the harbour levy.", "support"),
+    ],
+)
+def test_a_cue_on_cuts_to_x_reads_against_x(text: str, label: str) -> None:
+    assert classify(text, "The harbour levy should be raised", use_model=False).label == label

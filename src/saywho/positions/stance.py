@@ -343,6 +343,9 @@ class _Hit:
     polarity: int = 0
 
 
+# Right after X: the cue is about less of X ("the Bush tax cuts", "tax relief")
+_CUT_OF_X = re.compile(r"\s+(?:cuts?|reductions?|relief|breaks?|holidays?|freeze)\b", re.I)
+
 _POLARITY = {"support": 1, "keep": 1, "oppose": -1, "counter": -1}  # see _Hit.polarity
 
 
@@ -612,6 +615,7 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
             ):
                 continue
             cue = m.group("cue").lower()
+            after_cue = m.start("cue") < m.start("x")
             neg = _negated_before(t, m.start("cue"))
             label: StanceLabel
             strength = 0.9
@@ -693,6 +697,8 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                     continue
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
+            if after_cue and label in ("support", "oppose") and _CUT_OF_X.match(t, m.end("x")):
+                label = "oppose" if label == "support" else "support"  # "defended the tax cuts"
             reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
             pol = _POLARITY.get(what, 0) * (-1 if neg else 1)
             hits.append(_Hit(label, s, e, strength, reach=reach, polarity=pol))
@@ -711,7 +717,8 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
             o.start < h.start < o.end
             and o.label != "neutral"
             and o.governs
-            and not re.search(r"\b(?:and|or)\b", t[o.start : h.start])
+            # "favors Y and opposes X": two predicates; "lambasted A and B for their resistance to X": one
+            and not re.search(r"\b(?:and|or)\s+(?:\w+\s+)?$", t[o.start : h.start])
         )
 
     done: list[_Hit] = []
