@@ -358,3 +358,16 @@ def test_a_verb_governs_across_a_coordinated_object_but_not_a_coordinated_verb()
 )
 def test_a_cue_on_cuts_to_x_reads_against_x(text: str, label: str) -> None:
     assert classify(text, "The harbour levy should be raised", use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Mrs. Lee has been a dogged defender of the border tax.", "support"),
+        ("He is one of the fiercest critics of the border tax.", "oppose"),
+        ("The minister derided the border tax as a gimmick.", "oppose"),
+        ("Clinton took some shots at the border tax on Tuesday.", "oppose"),
+    ],
+)
+def test_holders_of_a_side_and_verbs_of_scorn(text: str, label: str) -> None:
+    assert classify(text, TAX, use_model=False).label == label

@@ -177,7 +177,9 @@ OPPOSE_VERB = (
     r"decr(?:y|ies|ied|ying)|rebuk(?:e|es|ed|ing)|lambast(?:s|ed|ing)?|assail(?:s|ed|ing)?|"
     r"deplor(?:e|es|ed|ing)|disavow(?:s|ed|ing)?|repudiat(?:e|es|ed|ing)|castigat(?:e|es|ed|ing)|"
     r"blast(?:s|ed|ing)?|rail(?:s|ed|ing)?\s+against|(?:take|takes|took|taking)\s+aim\s+at|"
-    r"push(?:es|ed|ing)?\s+back\s+(?:on|against)|(?:break|breaks|broke|breaking)\s+with)"
+    r"push(?:es|ed|ing)?\s+back\s+(?:on|against)|(?:break|breaks|broke|breaking)\s+with|"
+    r"derid(?:e|es|ed|ing)|mock(?:s|ed|ing)?|ridicul(?:e|es|ed|ing)|scoff(?:s|ed|ing)?\s+at|"
+    r"(?:take|takes|took|taking)\s+(?:a\s+|some\s+)?shots?\s+at)"
 )
 # Acting against X (rather than rejecting a claim about X): for a proposition that X is a
 # problem, fighting X means taking it seriously. "fight climate change" supports "climate change
@@ -214,12 +216,15 @@ NEED = r"(?:need|needs|needed|want|wants|wanted)"  # with X right after: "we nee
 # Liking or loathing X itself says X is good or bad
 LOVE = r"(?:love[sd]?|loving|adore[sd]?|adoring)"
 HATE = r"(?:hate[sd]?|hating|detest(?:s|ed|ing)?|loathe[sd]?|loathing|despise[sd]?|despising)"
-SUPPORT_NOUN = r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)"
+SUPPORT_NOUN = (
+    r"(?:support|backing|endorsement|enthusiasm|approval|sympathy)\s+(?:for|of)|"
+    r"(?:defenders?|champions?|advocates?|proponents?|supporters?)\s+of"
+)
 OPPOSE_NOUN = (
     r"(?:opposition|objections?|resistance|hostility)\s+(?:to|against)|(?:rejection|criticism|condemnation)\s+of|"
     r"doubts\s+(?:about|over)|concerns?\s+(?:about|over)\s+the\s+(?:plan|proposal|idea)|"
     r"disagreements?\s+(?:with|over|about)|displeasure\s+(?:with|at|over)|outrage\s+(?:over|at)|"
-    r"backlash\s+(?:against|over)"
+    r"backlash\s+(?:against|over)|(?:critics?|opponents?|foes?)\s+of"
 )
 OPEN_PHRASE = (
     rf"(?:(?:can|could|would|will|did|does|do|shall|should)\s*{NEG}\s+(?:be\s+)?(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out|"
