@@ -371,3 +371,18 @@ def test_a_cue_on_cuts_to_x_reads_against_x(text: str, label: str) -> None:
 )
 def test_holders_of_a_side_and_verbs_of_scorn(text: str, label: str) -> None:
     assert classify(text, TAX, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Roe promises to introduce a border tax.", "support"),
+        ("The party has vowed to bring in a border tax next year.", "support"),
+        ("Roe plans to raise concerns about the border tax.", "neutral"),
+        ("Farmers held a rally against the border tax.", "oppose"),
+        ("Dockers protested the border tax on Friday.", "oppose"),
+        ("Dockers protested outside parliament on Friday about the border tax.", "neutral"),
+    ],
+)
+def test_intentions_and_protests(text: str, label: str) -> None:
+    assert classify(text, TAX, use_model=False).label == label

@@ -178,7 +178,7 @@ OPPOSE_VERB = (
     r"deplor(?:e|es|ed|ing)|disavow(?:s|ed|ing)?|repudiat(?:e|es|ed|ing)|castigat(?:e|es|ed|ing)|"
     r"blast(?:s|ed|ing)?|rail(?:s|ed|ing)?\s+against|(?:take|takes|took|taking)\s+aim\s+at|"
     r"push(?:es|ed|ing)?\s+back\s+(?:on|against)|(?:break|breaks|broke|breaking)\s+with|"
-    r"derid(?:e|es|ed|ing)|mock(?:s|ed|ing)?|ridicul(?:e|es|ed|ing)|scoff(?:s|ed|ing)?\s+at|"
+    r"protest(?:s|ed|ing)?(?!\s+(?:against|over|outside|in|at|on)\b)|derid(?:e|es|ed|ing)|mock(?:s|ed|ing)?|ridicul(?:e|es|ed|ing)|scoff(?:s|ed|ing)?\s+at|"
     r"(?:take|takes|took|taking)\s+(?:a\s+|some\s+)?shots?\s+at)"
 )
 # Acting against X (rather than rejecting a claim about X): for a proposition that X is a
@@ -207,7 +207,10 @@ KEEP_VERB = (
 # ("the government introduced X" reports an act and takes no side, so the modal is required).
 ADOPT = (
     rf"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|(?:it\s+is|it's)\s+(?:high\s+)?time\s+to|"
-    rf"let's|let\s+us)(?P<neg>\s*{NEG})?\s+(?:finally\s+|now\s+|quickly\s+|also\s+)?"
+    rf"let's|let\s+us|"
+    # an intention asks for it as a modal does: "promises to raise the minimum wage"
+    r"(?:promis|vow|pledg|want|seek|aim|plann?|propos|intend)(?:e|es|s|ed|ing)?\s+to|sought\s+to"
+    rf")(?P<neg>\s*{NEG})?\s+(?:finally\s+|now\s+|quickly\s+|also\s+)?"
     r"(?:introduc(?:e|ing)|adopt|implement|pass|enact|bring\s+in|impose|create|establish|build|launch|"
     r"raise(?!\s+(?:concerns?|questions?|doubts?|objections?|fears?|alarm|the\s+alarm)\b)|approve|"
     r"go\s+ahead\s+with|press\s+ahead\s+with)"
@@ -224,7 +227,8 @@ OPPOSE_NOUN = (
     r"(?:opposition|objections?|resistance|hostility)\s+(?:to|against)|(?:rejection|criticism|condemnation)\s+of|"
     r"doubts\s+(?:about|over)|concerns?\s+(?:about|over)\s+the\s+(?:plan|proposal|idea)|"
     r"disagreements?\s+(?:with|over|about)|displeasure\s+(?:with|at|over)|outrage\s+(?:over|at)|"
-    r"backlash\s+(?:against|over)|(?:critics?|opponents?|foes?)\s+of"
+    r"backlash\s+(?:against|over)|(?:critics?|opponents?|foes?)\s+of|"
+    r"(?:rall(?:y|ies)|protests?|march(?:es)?|petitions?|lawsuits?)\s+against"
 )
 OPEN_PHRASE = (
     rf"(?:(?:can|could|would|will|did|does|do|shall|should)\s*{NEG}\s+(?:be\s+)?(?:rule[sd]?|ruling)\s+(?:\w+\s+)?out|"
