@@ -178,7 +178,9 @@ OPPOSE_VERB = (
     r"deplor(?:e|es|ed|ing)|disavow(?:s|ed|ing)?|repudiat(?:e|es|ed|ing)|castigat(?:e|es|ed|ing)|"
     r"blast(?:s|ed|ing)?|rail(?:s|ed|ing)?\s+against|(?:take|takes|took|taking)\s+aim\s+at|"
     r"push(?:es|ed|ing)?\s+back\s+(?:on|against)|(?:break|breaks|broke|breaking)\s+with|"
-    r"protest(?:s|ed|ing)?(?!\s+(?:against|over|outside|in|at|on)\b)|derid(?:e|es|ed|ing)|mock(?:s|ed|ing)?|ridicul(?:e|es|ed|ing)|scoff(?:s|ed|ing)?\s+at|"
+    # protest and scorn
+    r"protest(?:s|ed|ing)?(?!\s+(?:against|over|outside|in|at|on)\b)|"
+    r"derid(?:e|es|ed|ing)|mock(?:s|ed|ing)?|ridicul(?:e|es|ed|ing)|scoff(?:s|ed|ing)?\s+at|"
     r"(?:take|takes|took|taking)\s+(?:a\s+|some\s+)?shots?\s+at)"
 )
 # Acting against X (rather than rejecting a claim about X): for a proposition that X is a
@@ -207,7 +209,7 @@ KEEP_VERB = (
 # ("the government introduced X" reports an act and takes no side, so the modal is required).
 ADOPT = (
     rf"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|(?:it\s+is|it's)\s+(?:high\s+)?time\s+to|"
-    rf"let's|let\s+us|"
+    r"let's|let\s+us|"
     # an intention asks for it as a modal does: "promises to raise the minimum wage"
     r"(?:promis|vow|pledg|want|seek|aim|plann?|propos|intend)(?:e|es|s|ed|ing)?\s+to|sought\s+to"
     rf")(?P<neg>\s*{NEG})?\s+(?:finally\s+|now\s+|quickly\s+|also\s+)?"
