@@ -386,3 +386,32 @@ def test_holders_of_a_side_and_verbs_of_scorn(text: str, label: str) -> None:
 )
 def test_intentions_and_protests(text: str, label: str) -> None:
     assert classify(text, TAX, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        ("Banning the border tax would be a mistake.", TAX, "support"),  # the verdict is on the ban
+        ("The border tax would be a mistake.", TAX, "oppose"),
+        (
+            "Reading at home helps, so banning homework would be a mistake.",
+            "Homework should be banned",
+            "oppose",
+        ),
+        ("I'm not sure whether the border tax should be introduced.", TAX, "neutral"),
+        ("The border tax would be a complete waste of everyone's time.", TAX, "oppose"),
+        (
+            "Nobody should have that power: I want every nuclear weapon gone.",
+            "Nuclear weapons should be abolished",
+            "support",
+        ),
+        ("Bring in the border tax, I say.", TAX, "support"),
+        (
+            "Build it! The old ground is falling apart.",
+            "The city should build a new football stadium",
+            "support",
+        ),
+    ],
+)
+def test_plain_opinion_constructions(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label

@@ -207,16 +207,20 @@ KEEP_VERB = (
 )
 # Bringing X about, after a word that asks for it: "must introduce X", "it is time to bring in X"
 # ("the government introduced X" reports an act and takes no side, so the modal is required).
+ADOPT_VERB = (
+    r"(?:introduc(?:e|ing)|adopt|implement|pass|enact|bring\s+in|impose|create|establish|build|launch|"
+    r"raise(?!\s+(?:concerns?|questions?|doubts?|objections?|fears?|alarm|the\s+alarm)\b)|approve|"
+    r"go\s+ahead\s+with|press\s+ahead\s+with)"
+)
 ADOPT = (
     rf"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|(?:it\s+is|it's)\s+(?:high\s+)?time\s+to|"
     r"let's|let\s+us|"
     # an intention asks for it as a modal does: "promises to raise the minimum wage"
     r"(?:promis|vow|pledg|want|seek|aim|plann?|propos|intend)(?:e|es|s|ed|ing)?\s+to|sought\s+to"
-    rf")(?P<neg>\s*{NEG})?\s+(?:finally\s+|now\s+|quickly\s+|also\s+)?"
-    r"(?:introduc(?:e|ing)|adopt|implement|pass|enact|bring\s+in|impose|create|establish|build|launch|"
-    r"raise(?!\s+(?:concerns?|questions?|doubts?|objections?|fears?|alarm|the\s+alarm)\b)|approve|"
-    r"go\s+ahead\s+with|press\s+ahead\s+with)"
+    rf")(?P<neg>\s*{NEG})?\s+(?:finally\s+|now\s+|quickly\s+|also\s+)?{ADOPT_VERB}"
 )
+# The same verb opening a sentence is an imperative: "Build it!", "Bring in the import duty, I say"
+IMPERATIVE = rf"(?:^|(?<=[.!?]\s)|(?<=[\"']))(?P<neg>(?!))?{ADOPT_VERB}"
 NEED = r"(?:need|needs|needed|want|wants|wanted)"  # with X right after: "we need a border tax"
 # Liking or loathing X itself says X is good or bad
 LOVE = r"(?:love[sd]?|loving|adore[sd]?|adoring)"
@@ -261,6 +265,7 @@ GOOD_CONSEQUENCE = (
 )
 BAD_EVAL = (
     r"(?:a\s+)?(?:mistake|error|wrong|bad(?:\s+idea)?|dangerous|disaster|disastrous|unacceptable|unnecessary|"
+    r"(?:(?:complete|total|huge)\s+)?waste|wasteful|"
     r"harmful|misguided|folly|reckless|unfair|unworkable|counterproductive|a\s+threat|threat|a\s+danger|"
     r"damaging|irresponsible|ill-advised|absurd|outrageous|catastroph\w+|a\s+catastrophe|a\s+crisis|"
     r"a\s+problem|a\s+serious\s+(?:problem|threat|concern|risk)|a\s+concern|serious|urgent|alarming|"
@@ -354,6 +359,14 @@ class _Hit:
     polarity: int = 0
 
 
+# After a wanted X: wanting it away ("I want every nuclear weapon gone")
+_GONE_AFTER_X = re.compile(r"\s+(?:gone|scrapped|banned|abolished|removed|dismantled)\b", re.I)
+# Before X: an evaluation or a consequence is of undoing X ("banning it would be a mistake")
+_UNDOING_BEFORE = re.compile(
+    r"\b(?:banning|scrapping|abolishing|repealing|cutting|ending|dropping|axing|ditching|removing|"
+    r"eliminating|stopping|lifting|defunding|dismantling|getting\s+rid\s+of)\s+(?:(?:the|a|this|that|our)\s+)?$",
+    re.I,
+)
 # Right after X: the cue is about less of X ("the Bush tax cuts", "tax relief")
 _CUT_OF_X = re.compile(r"\s+(?:cuts?|reductions?|relief|breaks?|holidays?|freeze)\b", re.I)
 
@@ -544,7 +557,9 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
     if p.kind != "problem":  # keeping a problem ("protect X") is rare and reads no way for sure
         pats.append(cue_then_x(KEEP_VERB, "keep", rf"(?:{gap}\s)?"))
         pats.append(cue_then_x(ADOPT, "adopt", rf"(?:{_NOT_PREP}\w+\s+){{0,3}}?"))
-        pats.append(cue_then_x(NEED, "support", few_det))
+        pats.append(cue_then_x(IMPERATIVE, "adopt", rf"(?:{_NOT_PREP}\w+\s+){{0,3}}?"))
+        every = r"(?:(?:a|an|the|this|that|new|more|some|real|proper|such|every|all|any)\s+){0,3}"
+        pats.append(cue_then_x(NEED, "support", every))
     if p.kind == "problem":
         few = r"(?:\w[\w.,'-]*\s+){0,3}?"  # "the dangers of unchecked X", "to 1.2 million deaths"
         pats += [
@@ -689,6 +704,10 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 label = _flip("oppose" if m.group("neg") or neg else "support", prop.sign)
                 strength = 0.8
             elif what == "modal":
+                if re.search(
+                    r"\b(?:whether|if)\s+(?:\w+\s+){0,3}$", t[max(0, m.start("x") - 40) : m.start("x")], re.I
+                ):
+                    continue  # "not sure whether the limit should change"
                 # "X should be introduced" / "X must not go ahead"
                 if m.group("neg") or neg or re.search(_UNWANT.pattern, m.group("cue"), re.I):
                     label = _flip("oppose", prop.sign)
@@ -708,6 +727,13 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                     continue
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
+            if what == "support" and re.match(NEED, cue) and _GONE_AFTER_X.match(t, m.end("x")):
+                label = "oppose" if label == "support" else "support"  # "I want every nuclear weapon gone"
+            undo = _UNDOING_BEFORE.search(t, max(0, m.start("x") - 40), m.start("x"))
+            if undo and what in ("bad_eval", "good_eval", "bad_consequence", "good_consequence"):
+                # "banning it would be a mistake": the verdict is on the undoing, which it now holds
+                label = "oppose" if label == "support" else "support" if label == "oppose" else label
+                s, strength = undo.start(), 0.85  # over the undoing verb's own reading
             if after_cue and label in ("support", "oppose") and _CUT_OF_X.match(t, m.end("x")):
                 label = "oppose" if label == "support" else "support"  # "defended the tax cuts"
             reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
