@@ -415,3 +415,18 @@ def test_intentions_and_protests(text: str, label: str) -> None:
 )
 def test_plain_opinion_constructions(text: str, prop: str, label: str) -> None:
     assert classify(text, prop, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "method"),
+    [
+        ("Where would the new border tax actually be collected?", "neutral", "rule"),
+        ("I don't know enough about the border tax to have an opinion.", "neutral", "rule"),
+        ("I go back and forth on the border tax.", "neutral", "rule"),
+        ("Why should farmers pay a border tax?", "neutral", "none"),  # rhetorical: left to the model
+        ("Would you back the border tax?", "support", "rule"),  # a rule that reads a side still does
+    ],
+)
+def test_questions_and_indecision_take_no_position(text: str, label: str, method: str) -> None:
+    s = classify(text, TAX, use_model=False)
+    assert (s.label, s.method) == (label, method)

@@ -370,6 +370,20 @@ _UNDOING_BEFORE = re.compile(
 # Right after X: the cue is about less of X ("the Bush tax cuts", "tax relief")
 _CUT_OF_X = re.compile(r"\s+(?:cuts?|reductions?|relief|breaks?|holidays?|freeze)\b", re.I)
 
+# A question asking for information ("Where would the stadium be built?"); "Why should we ...?" and
+# "Isn't it ...?" are left alone: they are mostly rhetorical and take a side.
+_INFO_QUESTION = re.compile(
+    r"^\s*[\"']?(?:how|what|where|when|who|which|would|will|is|are|does|do|can|could)\b(?!n't)[^?]*\?[\"']?\s*$",
+    re.I,
+)
+_UNDECIDED = re.compile(
+    r"\b(?:(?:don't|do\s+not|doesn't|does\s+not)\s+know\s+enough|no\s+(?:strong\s+|real\s+)?opinion|"
+    r"(?:haven't|have\s+not|hasn't|has\s+not)\s+(?:yet\s+)?(?:made\s+up|decided)|undecided|on\s+the\s+fence|"
+    r"(?:go|goes|going|went)\s+back\s+and\s+forth|arguments\s+on\s+both\s+sides|(?:can\s+)?see\s+both\s+sides|"
+    r"torn\s+(?:over|about|on)|not\s+sure\s+(?:whether|if))\b",
+    re.I,
+)
+
 _POLARITY = {"support": 1, "keep": 1, "oppose": -1, "counter": -1}  # see _Hit.polarity
 
 
@@ -743,6 +757,11 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
     if rel is not None and not any(h.strength >= 0.85 and h.label != "neutral" for h in hits):
         # "distanced themselves from Z's statement on X": the position is Z's, turned round
         hits.append(rel)
+    # a stated indecision outweighs what its words seem to say ("I go back and forth on X");
+    # an open question says no side when nothing else does; either way the model need not guess
+    found = _UNDECIDED.search(t) or (None if hits else _INFO_QUESTION.match(t))
+    if found:
+        return _Hit("neutral", found.start(), found.end(), 0.6, governs=False)
     if not hits:
         return None
 
