@@ -160,7 +160,9 @@ def test_shipped_written_news_sentences() -> None:
     props = {
         r["proposition"].lower()
         for f in bench.glob("stance_*.tsv")
-        for r in csv.DictReader(f.open(encoding="utf-8"), delimiter="\t", quoting=csv.QUOTE_NONE)
+        for r in csv.DictReader(
+            f.read_text(encoding="utf-8").splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE
+        )
     }
     assert props and not any(x.lower() in p for x in per_topic for p in props)
 

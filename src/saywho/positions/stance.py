@@ -367,6 +367,8 @@ _UNDOING_BEFORE = re.compile(
     r"eliminating|stopping|lifting|defunding|dismantling|getting\s+rid\s+of)\s+(?:(?:the|a|this|that|our)\s+)?$",
     re.I,
 )
+# Before X: a modal reads no side inside a question ("not sure whether the limit should change")
+_WHETHER_BEFORE = re.compile(r"\b(?:whether|if)\s+(?:\w+\s+){0,3}$", re.I)
 # Right after X: the cue is about less of X ("the Bush tax cuts", "tax relief")
 _CUT_OF_X = re.compile(r"\s+(?:cuts?|reductions?|relief|breaks?|holidays?|freeze)\b", re.I)
 
@@ -566,14 +568,15 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
             "modal",
         ),
     ]
-    few_det = r"(?:(?:a|an|the|this|that|new|more|some|real|proper|such)\s+){0,3}"
+    dets = "a|an|the|this|that|new|more|some|real|proper|such"
+    few_det = rf"(?:(?:{dets})\s+){{0,3}}"
     pats += [cue_then_x(LOVE, "good_eval", few_det), cue_then_x(HATE, "bad_eval", few_det)]
     if p.kind != "problem":  # keeping a problem ("protect X") is rare and reads no way for sure
+        object_words = rf"(?:{_NOT_PREP}\w+\s+){{0,3}}?"
         pats.append(cue_then_x(KEEP_VERB, "keep", rf"(?:{gap}\s)?"))
-        pats.append(cue_then_x(ADOPT, "adopt", rf"(?:{_NOT_PREP}\w+\s+){{0,3}}?"))
-        pats.append(cue_then_x(IMPERATIVE, "adopt", rf"(?:{_NOT_PREP}\w+\s+){{0,3}}?"))
-        every = r"(?:(?:a|an|the|this|that|new|more|some|real|proper|such|every|all|any)\s+){0,3}"
-        pats.append(cue_then_x(NEED, "support", every))
+        pats.append(cue_then_x(ADOPT, "adopt", object_words))
+        pats.append(cue_then_x(IMPERATIVE, "adopt", object_words))
+        pats.append(cue_then_x(NEED, "support", rf"(?:(?:{dets}|every|all|any)\s+){{0,3}}"))
     if p.kind == "problem":
         few = r"(?:\w[\w.,'-]*\s+){0,3}?"  # "the dangers of unchecked X", "to 1.2 million deaths"
         pats += [
@@ -718,9 +721,7 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 label = _flip("oppose" if m.group("neg") or neg else "support", prop.sign)
                 strength = 0.8
             elif what == "modal":
-                if re.search(
-                    r"\b(?:whether|if)\s+(?:\w+\s+){0,3}$", t[max(0, m.start("x") - 40) : m.start("x")], re.I
-                ):
+                if _WHETHER_BEFORE.search(t, max(0, m.start("x") - 40), m.start("x")):
                     continue  # "not sure whether the limit should change"
                 # "X should be introduced" / "X must not go ahead"
                 if m.group("neg") or neg or re.search(_UNWANT.pattern, m.group("cue"), re.I):
@@ -742,14 +743,14 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
             else:  # pragma: no cover - every pattern kind is handled above
                 continue
             if what == "support" and re.match(NEED, cue) and _GONE_AFTER_X.match(t, m.end("x")):
-                label = "oppose" if label == "support" else "support"  # "I want every nuclear weapon gone"
+                label = _flip(label, -1)  # "I want every nuclear weapon gone"
             undo = _UNDOING_BEFORE.search(t, max(0, m.start("x") - 40), m.start("x"))
             if undo and what in ("bad_eval", "good_eval", "bad_consequence", "good_consequence"):
                 # "banning it would be a mistake": the verdict is on the undoing, which it now holds
-                label = "oppose" if label == "support" else "support" if label == "oppose" else label
+                label = _flip(label, -1)
                 s, strength = undo.start(), 0.85  # over the undoing verb's own reading
-            if after_cue and label in ("support", "oppose") and _CUT_OF_X.match(t, m.end("x")):
-                label = "oppose" if label == "support" else "support"  # "defended the tax cuts"
+            if after_cue and _CUT_OF_X.match(t, m.end("x")):
+                label = _flip(label, -1)  # "defended the tax cuts"
             reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
             pol = _POLARITY.get(what, 0) * (-1 if neg else 1)
             hits.append(_Hit(label, s, e, strength, reach=reach, polarity=pol))

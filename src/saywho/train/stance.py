@@ -371,10 +371,13 @@ def _shipped(c: dict) -> str:
             f" epoch {m['epoch']} (dev {m['macro_f1']})"
             for m in c["soup"]
         )
+        mixed = len({bool(m.get("written_rows")) for m in c["soup"]}) > 1
         return (
             f"Shipped: a uniform model soup, the weights of {len(c['soup'])} runs averaged; the runs share"
             " the seed (split, templates, the head's initial weights) and differ in the order of batches and"
-            f" dropout (`--order-seed`), each at the epoch it would export: {members}."
+            " dropout (`--order-seed`)"
+            + (" or in training with the written sentences" if mixed else "")
+            + f", each at the epoch it would export: {members}."
         )
     best = max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
     return f"Shipped: epoch {c['chosen_epoch']}" + (
@@ -777,7 +780,7 @@ def main(argv: list[str] | None = None) -> None:
     best = (-1.0, 0)
     step = 0
     t0 = time.time()
-    rng = random.Random(args.seed if args.order_seed is None else args.order_seed)
+    rng = random.Random(order_seed)
     for epoch in range(1, args.epochs + 1):
         # batches of similar length (less padding), in a shuffled order
         order = list(range(len(train)))
