@@ -143,18 +143,23 @@ def test_written_rows_are_read_and_checked(tmp_path) -> None:  # type: ignore[no
             written(f)
 
 
-def test_shipped_written_news_sentences() -> None:
+@pytest.mark.parametrize("name, per", [("WRITTEN", 30), ("IMPLICIT", 12)])
+def test_shipped_written_news_sentences(name: str, per: int) -> None:
     import csv
     from collections import Counter
     from pathlib import Path
 
-    from saywho.train.written import written
+    from saywho.train import written as w
 
-    rows = written()
+    rows = w.written(getattr(w, name))
     per_topic = Counter(x for _, x, _ in rows)
-    assert len(per_topic) == 48 and set(per_topic.values()) == {30}
-    assert Counter(label for *_, label in rows) == {"favor": 480, "against": 480, "none": 480}
+    assert len(per_topic) == 48 and set(per_topic.values()) == {per}
+    assert set(per_topic) == {x for _, x, _ in w.written()}  # the implicit file keeps the same topics
+    third = 48 * per // 3
+    assert Counter(label for *_, label in rows) == {"favor": third, "against": third, "none": third}
     assert len({t for t, _, _ in rows}) == len(rows)  # every sentence written once
+    if name == "IMPLICIT":
+        assert not {t for t, _, _ in rows} & {t for t, _, _ in w.written()}
     # no topic is the subject of an evaluation set's proposition (the sets stay unseen)
     bench = Path(__file__).resolve().parents[1] / "bench" / "data"
     props = {
@@ -173,6 +178,14 @@ def test_the_cards_commands_give_each_run_its_own_recipe() -> None:
     one = _commands({"seed": 13, "written_rows": 1440})
     assert len(one) == 1 and one[0].endswith("--written --out src/saywho/models/stance")
     assert "--written" not in _commands({"seed": 13})[0]
+    # a single run trained in another order says so, and names written files other than the default
+    [other] = _commands(
+        {"seed": 13, "order_seed": 14, "written_files": ["news_written.tsv", "news_written_implicit.tsv"]}
+    )
+    assert other.endswith(
+        "--written src/saywho/train/data/news_written.tsv src/saywho/train/data/news_written_implicit.tsv"
+        " --order-seed 14 --out src/saywho/models/stance"
+    )
     soup = _commands(
         {
             "seed": 13,

@@ -331,6 +331,7 @@ def settings(
         "templated_rows": args.templated,
         "templated_neutral_share": args.templated_neutral,
         "written_rows": args.written_rows,
+        "written_files": args.written_files,
         "dev_history": history,
     }
 
@@ -346,20 +347,36 @@ SOUP_COMMAND = (
 GWSD_TARGET = 0.65  # issue 5
 
 
+def _written_flag(c: dict) -> str:
+    """The --written part of the command that made run (or soup member) ``c``."""
+    files = c.get("written_files") or ([WRITTEN.name] if c.get("written_rows") else [])
+    if not files:
+        return ""
+    if files == [WRITTEN.name]:
+        return " --written"
+    return " --written " + " ".join(f if "/" in f else f"src/saywho/train/data/{f}" for f in files)
+
+
 def _commands(c: dict) -> list[str]:
     """The commands that made the model in config ``c``: one run, or the runs of a soup and the soup."""
     if not c.get("soup"):
-        return [f"{TRAIN_RUN}{' --written' if c.get('written_rows') else ''} --out src/saywho/models/stance"]
+        order = c.get("order_seed", c.get("seed"))
+        return [
+            TRAIN_RUN
+            + _written_flag(c)
+            + (f" --order-seed {order}" if order != c.get("seed") else "")
+            + " --out src/saywho/models/stance"
+        ]
     runs = [
         # the seed's own order is the run without --order-seed (which reseeds torch after the head)
         TRAIN_RUN
-        + (" --written" if m.get("written_rows") else "")
+        + _written_flag(m)
         + (f" --order-seed {m['order_seed']}" if m["order_seed"] != c["seed"] else "")
         + f" --work RUN{k} --out RUN{k}-model"
         for k, m in enumerate(c["soup"], start=1)
     ]
     works = " ".join(f"RUN{k}" for k in range(1, len(c["soup"]) + 1))
-    soup = SOUP_COMMAND.format(works=works) + (" --written" if c.get("written_rows") else "")
+    soup = SOUP_COMMAND.format(works=works) + _written_flag(c)
     return [f"# {len(runs)} runs, then their soup:", *runs, soup]
 
 
@@ -568,6 +585,7 @@ def soup(
             {
                 "order_seed": run["order_seed"],
                 "written_rows": run.get("written_rows", 0),
+                "written_files": run.get("written_files", [WRITTEN.name] if run.get("written_rows") else []),
                 "epoch": int(best["epoch"]),
                 "macro_f1": best["macro_f1"],
             }
@@ -657,11 +675,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--written",
         type=Path,
-        nargs="?",
-        const=WRITTEN,
+        nargs="*",
         default=None,
         metavar="FILE",
-        help="add the news sentences written by hand in FILE (default train/data/news_written.tsv) "
+        help="add the news sentences written by hand in each FILE (none named: train/data/news_written.tsv) "
         "as training rows",
     )
     ap.add_argument(
@@ -721,11 +738,14 @@ def main(argv: list[str] | None = None) -> None:
         made = templated(phrases, args.templated, args.seed, neutral_share=args.templated_neutral)
         train = train + [Row(t, x, FROM_DATA[label], "templated") for t, x, label in made]
         print(f"news templates: {len(made)} train rows (dev unchanged)")
-    args.written_rows = 0
-    if args.written:
+    args.written_rows, args.written_files = 0, []
+    if args.written is not None:
         from saywho.train.written import written
 
-        hand = written(args.written)
+        files = args.written or [WRITTEN]
+        # a file of the package's own data is named bare, so the card's command works in any checkout
+        args.written_files = [f.name if f.resolve().parent == WRITTEN.parent else str(f) for f in files]
+        hand = [row for f in files for row in written(f)]
         args.written_rows = len(hand)
         train = train + [Row(t, x, FROM_DATA[label], "written") for t, x, label in hand]
         print(f"news written by hand: {len(hand)} train rows (dev unchanged)")
@@ -773,7 +793,14 @@ def main(argv: list[str] | None = None) -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     order_seed = args.seed if args.order_seed is None else args.order_seed
     (args.work / "run.json").write_text(
-        json.dumps({"seed": args.seed, "order_seed": order_seed, "written_rows": args.written_rows}),
+        json.dumps(
+            {
+                "seed": args.seed,
+                "order_seed": order_seed,
+                "written_rows": args.written_rows,
+                "written_files": args.written_files,
+            }
+        ),
         encoding="utf-8",
     )
     history: list[dict] = []

@@ -16,6 +16,10 @@ import csv
 from pathlib import Path
 
 WRITTEN = Path(__file__).resolve().parent / "data" / "news_written.tsv"
+# the same 48 topics, 4 / 4 / 4 each, with the side shown only indirectly: a hope or fear about the
+# outcome, or a benefit or harm claimed for someone; without a side, procedure and outcome narration
+# (and hopes about a vote's timing), so that neither "hope" nor "passes" gives the label away
+IMPLICIT = WRITTEN.with_name("news_written_implicit.tsv")
 KINDS = ("favor", "against", "none")  # the stance data's labels
 # GWSD's subject and its neighbours: none of these may appear (checked on reading, and by a test)
 UNSEEN = ("climate", "warming", "carbon", "emission", "greenhouse", "fossil", "pollution", "environment")
