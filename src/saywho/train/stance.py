@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 
 from saywho.train import export as export_
-from saywho.train.written import WRITTEN
+from saywho.train.written import IMPLICIT, WRITTEN, written
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models" / "stance"
 LABELS = ("support", "oppose", "neutral")
@@ -340,10 +340,8 @@ SHIPPED = ("stance.onnx", "tokenizer.json", "config.json")
 TRAIN_RUN = (
     "nice -n 10 python -m saywho.train.stance ../shared/data/stance --templated 3000 --templated-neutral 0.5"
 )
-SOUP_COMMAND = (
-    "nice -n 10 python -m saywho.train.stance ../shared/data/stance --soup {works} "
-    "--out src/saywho/models/stance"
-)
+# the soup step reads the same data as its runs, so that its config (and the card) says what they saw
+SOUP_COMMAND = TRAIN_RUN + "{written} --soup {works} --out src/saywho/models/stance"
 GWSD_TARGET = 0.65  # issue 5
 
 
@@ -376,8 +374,13 @@ def _commands(c: dict) -> list[str]:
         for k, m in enumerate(c["soup"], start=1)
     ]
     works = " ".join(f"RUN{k}" for k in range(1, len(c["soup"]) + 1))
-    soup = SOUP_COMMAND.format(works=works) + _written_flag(c)
+    soup = SOUP_COMMAND.format(works=works, written=_written_flag(c))
     return [f"# {len(runs)} runs, then their soup:", *runs, soup]
+
+
+def _mixed(c: dict) -> bool:
+    """Whether a soup's runs differ in training with the written sentences."""
+    return len({bool(m.get("written_rows")) for m in c.get("soup", [])}) > 1
 
 
 def _shipped(c: dict) -> str:
@@ -388,12 +391,11 @@ def _shipped(c: dict) -> str:
             f" epoch {m['epoch']} (dev {m['macro_f1']})"
             for m in c["soup"]
         )
-        mixed = len({bool(m.get("written_rows")) for m in c["soup"]}) > 1
         return (
             f"Shipped: a uniform model soup, the weights of {len(c['soup'])} runs averaged; the runs share"
             " the seed (split, templates, the head's initial weights) and differ in the order of batches and"
             " dropout (`--order-seed`)"
-            + (" or in training with the written sentences" if mixed else "")
+            + (" or in training with the written sentences" if _mixed(c) else "")
             + f", each at the epoch it would export: {members}."
         )
     best = max(c["dev_history"], key=lambda h: h["macro_f1"])["epoch"]
@@ -408,6 +410,8 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
     size = sum((model_dir / n).stat().st_size for n in SHIPPED)
     props = c.get("targets") == "propositions"
     twice = 2 if props else 1
+    # the rows that show a side only indirectly, when the runs read that file
+    implicit = len(written(IMPLICIT)) if IMPLICIT.name in c.get("written_files", []) else 0
     head = (
         f"the top layers and a small MLP ({PAIR_HIDDEN} hidden) over the proposition's and the text's\n"
         "  pieces mean-pooled apart, with their product and difference, trained."
@@ -446,7 +450,17 @@ def write_card(model_dir: Path, gwsd: dict | None, when: str) -> Path:
         )
         + (
             f", and {c['written_rows']} news sentences written by hand on 48 other topics, a third each"
-            " for, against and without a position (`saywho/train/written.py`)"
+            " for, against and without a position"
+            + " ("
+            + (
+                f"{c['written_rows'] - implicit} stating a side or none, {implicit} showing the side only"
+                " indirectly: a hope or fear about the outcome, a benefit or harm claimed for someone; "
+                if implicit
+                else ""
+            )
+            + "`saywho/train/written.py`"
+            + ("; in the runs so marked below" if _mixed(c) else "")
+            + ")"
             if c.get("written_rows")
             else ""
         )
@@ -740,8 +754,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"news templates: {len(made)} train rows (dev unchanged)")
     args.written_rows, args.written_files = 0, []
     if args.written is not None:
-        from saywho.train.written import written
-
         files = args.written or [WRITTEN]
         # a file of the package's own data is named bare, so the card's command works in any checkout
         args.written_files = [f.name if f.resolve().parent == WRITTEN.parent else str(f) for f in files]
