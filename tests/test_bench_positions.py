@@ -158,13 +158,16 @@ def test_several_stance_sets_are_scored_as_one(tmp_path: Path) -> None:
     assert sum(r["rules alone"]["predicted"].values()) == 80 + 120
 
 
-def test_plain_opinion_set_is_balanced() -> None:
+@pytest.mark.parametrize(
+    ("name", "counts"), [("stance_plain.tsv", (6, 6, 4)), ("stance_implicit.tsv", (5, 5, 6))]
+)
+def test_written_opinion_sets_are_balanced(name: str, counts: tuple[int, int, int]) -> None:
     ev = load("eval_stance_news")
-    by_prop = ev.read(ev.DEFAULT.parent / "stance_plain.tsv")
+    by_prop = ev.read(ev.DEFAULT.parent / name)
     assert len(by_prop) == 6
     for rows in by_prop.values():
         labels = [g for _, g in rows]
-        assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == (6, 6, 4)
+        assert (labels.count("support"), labels.count("oppose"), labels.count("neutral")) == counts
     words = " ".join(t.lower() for rows in by_prop.values() for t, _ in rows)
     assert not any(w in words for w in ("climate", "warming", "emission"))
 
