@@ -120,6 +120,7 @@ def test_a_stance_set_can_point_into_articles_kept_outside(tmp_path: Path) -> No
         ("stance_polnear_dev2.tsv", 165, 6),
         ("stance_polnear_check.tsv", 180, 6),
         ("stance_polnear_check2.tsv", 176, 6),
+        ("stance_polnear_check3.tsv", 158, 6),
     ],
 )
 def test_real_news_stance_sets_hold_offsets_not_text(name: str, n: int, props: int) -> None:
@@ -141,6 +142,7 @@ def test_the_real_news_sets_share_no_proposition() -> None:
         "stance_polnear_dev2.tsv",
         "stance_polnear_check.tsv",
         "stance_polnear_check2.tsv",
+        "stance_polnear_check3.tsv",
     ):
         with (ev.DEFAULT.parent / name).open(encoding="utf-8", newline="") as f:
             props.append(
