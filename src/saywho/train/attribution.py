@@ -353,6 +353,7 @@ def main(argv: list[str] | None = None) -> None:
             best = mean
             torch.save(model.state_dict(), args.work / "best.pt")
         torch.save(model.state_dict(), args.work / "last.pt")
+        torch.save(model.state_dict(), args.work / f"epoch{epoch}.pt")  # for averaging epochs afterwards
         torch.save(opt.state_dict(), args.work / "opt.pt")
         (args.work / "history.json").write_text(json.dumps(history))
         if (args.max_steps and step >= args.max_steps) or epoch == args.stop_after:
