@@ -430,3 +430,37 @@ def test_plain_opinion_constructions(text: str, prop: str, label: str) -> None:
 def test_questions_and_indecision_take_no_position(text: str, label: str, method: str) -> None:
     s = classify(text, TAX, use_model=False)
     assert (s.label, s.method) == (label, method)
+
+
+DEPORT = "Foreign fugitives should be extradited to their home countries"
+CURFEW = "Teenagers should be banned from the town centre after dark"
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        # a refusal of an undoing wants X: the negation and the undoing verb cancel
+        ("The border tax should not be scrapped, she said.", TAX, "support"),
+        ("Teenagers should not be banned from the centre, the mayor said.", CURFEW, "oppose"),
+        ("Teenagers must be banned from the centre at night.", CURFEW, "support"),
+        ("Teenagers should be welcomed in the centre.", CURFEW, "oppose"),  # unwant: any other verb is for X
+        # the verb is read before punctuation too
+        ("The border tax should be scrapped, she said.", TAX, "oppose"),
+        ("The border tax should be scrapped.", TAX, "oppose"),
+        ("“The border tax must go,” she said.", TAX, "oppose"),
+        ("The border tax must go ahead, she said.", TAX, "support"),
+        ("The border tax should be approved.", TAX, "support"),  # any adopting verb for a generic predicate
+        # a specific act on X counts only when it is repeated
+        ("Foreign fugitives should be extradited, the judge said.", DEPORT, "support"),
+        ("The judge said foreign fugitives shouldn't be extradited.", DEPORT, "oppose"),
+        ("Foreign fugitives should be tried here, the judge said.", DEPORT, "neutral"),
+    ],
+)
+def test_a_modal_on_x_reads_its_verb(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label
+
+
+def test_a_specific_act_is_kept_with_the_proposition() -> None:
+    assert proposition(DEPORT).action == "extradited"
+    assert proposition(TAX).action is None  # introducing is generic: any adopting verb counts
+    assert proposition(CURFEW).action is None  # an undoing proposition reads any verb as for X

@@ -94,6 +94,22 @@ _ACTION = re.compile(
     r"(?!(?:be|have|get|not|never|give|go|come)\b)[a-z]+\s+(?P<obj>[A-Za-z].*)$",
     re.I,
 )
+# The proposition's own predicate: "should be deported", "should raise interest rates".
+_PREDICATE = re.compile(
+    r"(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to|will|shall)(?:\s*(?:not|n't|never))?\s+"
+    r"(?:be\s+|get\s+|go\s+)?(?:\w+ly\s+)?(?P<verb>[a-z]+)",
+    re.I,
+)
+# Predicates that only ask for X to come about or go on: any modal on X that does not undo it
+# wants it ("the tax should be approved" for "... should be introduced"). Another predicate is a
+# specific act on X ("should be deported", "should be lowered"): "X should be welcomed" is no
+# side on it, so a modal reads only that predicate (or, negated, its refusal).
+_GENERIC_PREDICATE = re.compile(
+    r"(?:introduc|adopt|approv|pass|implement|enact|build|built|creat|establish|allow|legali|permit|"
+    r"keep|kept|maintain|retain|support|fund|back|accept|ratif|sign|extend|renew|restor|reinstat|"
+    r"expand|continu|strengthen|protect|preserv|proceed|go|launch|impos|bring|set|made|make|put)",
+    re.I,
+)
 _PREPOSITIONS = frozenset(
     {"on", "of", "in", "for", "at", "to", "from", "with", "by", "about", "against", "into"}
 )
@@ -107,6 +123,7 @@ class Proposition:
     text: str
     terms: tuple[str, ...]  # phrases that name the subject X (lower case)
     kind: Kind  # want: X should happen; unwant: X should not; problem: X is bad / a concern
+    action: str | None = None  # a specific act a modal on X must repeat to count (_GENERIC_PREDICATE)
 
     @property
     def sign(self) -> int:
@@ -144,7 +161,11 @@ def proposition(text: str, keywords: tuple[str, ...] = ()) -> Proposition:
     else:
         kind = "want"
     uniq = tuple(dict.fromkeys(t for t in terms if t))
-    return Proposition(text=text, terms=uniq, kind=kind)
+    pred = _PREDICATE.match(rest)
+    action = None
+    if kind == "want" and pred and not _GENERIC_PREDICATE.match(pred.group("verb")):
+        action = pred.group("verb").lower()
+    return Proposition(text=text, terms=uniq, kind=kind, action=action)
 
 
 # --- rules ----------------------------------------------------------------------------------------------
@@ -433,6 +454,13 @@ def _stem(w: str) -> str:
     return w
 
 
+def _same_predicate(a: str, b: str) -> bool:
+    """The same verb or adjective in another form: "deport"/"deported", "legal"/"legalised"."""
+    sa, sb = _stem(a.lower()), _stem(b.lower())
+    common = next((i for i, (x, y) in enumerate(zip(sa, sb, strict=False)) if x != y), min(len(sa), len(sb)))
+    return common >= 3 and common >= min(len(sa), len(sb)) - 1
+
+
 def _flip(label: StanceLabel, sign: int) -> StanceLabel:
     if sign > 0 or label not in ("support", "oppose"):
         return label
@@ -563,7 +591,7 @@ def _patterns(p: Proposition) -> list[tuple[re.Pattern[str], str]]:
         (
             re.compile(
                 rf"\b(?P<x>{xs})\b[^.;:!?]{{0,30}}?\s(?P<cue>(?:should|must|ought\s+to|needs?\s+to|has\s+to|have\s+to)"
-                rf"(?P<neg>\s*{NEG})?\s+(?:be\s+|go\s+)?(?:\w+\s+)?)",
+                rf"(?P<neg>\s*{NEG})?\s+(?:be\s+|go\s+)?(?:\w+\b)?)",
                 f,
             ),
             "modal",
@@ -725,8 +753,15 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
             elif what == "modal":
                 if _WHETHER_BEFORE.search(t, max(0, m.start("x") - 40), m.start("x")):
                     continue  # "not sure whether the limit should change"
-                # "X should be introduced" / "X must not go ahead"
-                if m.group("neg") or neg or re.search(_UNWANT.pattern, m.group("cue"), re.I):
+                # "X should be introduced" / "X must not go ahead"; "X should not be scrapped"
+                # refuses the undoing, so wants X: the negation and an undoing verb cancel
+                # "the tax must go" (not "go ahead") undoes it too
+                undoing = bool(re.search(_UNWANT.pattern, m.group("cue"), re.I) or re.search(r"\bgo$", cue))
+                if prop.action is not None and not undoing:
+                    said = _PREDICATE.match(t, m.start("cue"))
+                    if said is None or not _same_predicate(said.group("verb"), prop.action):
+                        continue  # "X should be welcomed" says nothing on "X should be deported"
+                if bool(m.group("neg") or neg) != undoing:
                     label = _flip("oppose", prop.sign)
                 else:
                     label = _flip("support", prop.sign)
