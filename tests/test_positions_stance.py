@@ -464,3 +464,22 @@ def test_a_specific_act_is_kept_with_the_proposition() -> None:
     assert proposition(DEPORT).action == "extradited"
     assert proposition(TAX).action is None  # introducing is generic: any adopting verb counts
     assert proposition(CURFEW).action is None  # an undoing proposition reads any verb as for X
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        # an evaluation after a plan to undo X judges the undoing
+        ("He said the governor's plan to ban teenagers from the centre was a mistake.", CURFEW, "oppose"),
+        ("She said the plan to scrap the border tax was reckless.", TAX, "support"),
+        # "the plan" is X only when nothing says what it is
+        ("The union backed the plan to ban teenagers from the centre.", CURFEW, "support"),
+        ("The union opposed the plan to ban teenagers from the centre.", CURFEW, "oppose"),
+        ("The union backed the plan to introduce a border tax.", TAX, "support"),
+        ("The union opposed the plan.", TAX, "oppose"),  # no "to": the plan stands for X
+        # someone's proposal, with no verb of the speaker's around it, is no side of the speaker's
+        ("Shops shut before the mayor’s proposal to ban teenagers from the centre.", CURFEW, "neutral"),
+    ],
+)
+def test_a_proposal_is_not_the_speakers_side(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label

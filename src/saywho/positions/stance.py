@@ -172,9 +172,11 @@ def proposition(text: str, keywords: tuple[str, ...] = ()) -> Proposition:
 
 NEG = r"(?:not|n't|never|no\s+longer|hardly)"
 # Words that stand for the subject once the text is about it.
+# "The plan" is X unless what it is follows ("backed the plan to ban X": the verb reaches X itself).
 ANAPHOR = (
-    r"(?:it|this|that|such\s+(?:a|an)\s+\w+|the\s+(?:idea|plan|proposal|measure|move|policy|scheme|bill|"
-    r"law|step|initiative|levy|option|project|deal|decision|reform|call|calls|demand|demands))"
+    r"(?:it|this|that|such\s+(?:a|an)\s+\w+|the\s+(?:levy|(?:idea|plan|proposal|measure|move|policy|scheme|"
+    r"bill|law|step|initiative|option|project|deal|decision|reform|call|calls|demand|demands)"
+    r"(?!\s+(?:to|of|for)\b)))"
 )
 SUPPORT_VERB = (
     r"(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endorse[sd]?|endorsing|favou?r(?:s|ed|ing)?|welcome[sd]?|"
@@ -379,14 +381,24 @@ class _Hit:
     # a verb before its object: +1 for it ("called for"), -1 against it ("opposed", "repeal"),
     # negation included; 0 for the rest. An outer verb composes with an inner one.
     polarity: int = 0
+    proposed: bool = False  # inside someone's proposal ("the plan to ban X"): composes, never decides alone
 
 
 # After a wanted X: wanting it away ("I want every nuclear weapon gone")
 _GONE_AFTER_X = re.compile(r"\s+(?:gone|scrapped|banned|abolished|removed|dismantled)\b", re.I)
 # Before X: an evaluation or a consequence is of undoing X ("banning it would be a mistake")
+# or of a plan to undo it ("Trump's proposal to ban Muslims was dangerous")
 _UNDOING_BEFORE = re.compile(
     r"\b(?:banning|scrapping|abolishing|repealing|cutting|ending|dropping|axing|ditching|removing|"
-    r"eliminating|stopping|lifting|defunding|dismantling|getting\s+rid\s+of)\s+(?:(?:the|a|this|that|our)\s+)?$",
+    r"eliminating|stopping|lifting|defunding|dismantling|getting\s+rid\s+of|"
+    r"(?<=\bto\s)(?:ban|scrap|abolish|repeal|cut|end|drop|axe|ditch|remove|eliminate|stop|lift|defund|"
+    r"dismantle|get\s+rid\s+of))\s+(?:(?:the|a|this|that|our)\s+)?$",
+    re.I,
+)
+# Before a cue: the act is the content of a proposal, not the speaker's side ("Trump's call to ban X")
+_PROPOSAL_BEFORE = re.compile(
+    r"\b(?:proposals?|plans?|calls?|bids?|push|moves?|ideas?|decisions?|efforts?|attempts?|pledges?|"
+    r"promises?|vows?|orders?|bills?|measures?|policy|policies|threats?)\s+to\s+$",
     re.I,
 )
 # Before X: a modal reads no side inside a question ("not sure whether the limit should change")
@@ -790,7 +802,12 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 label = _flip(label, -1)  # "defended the tax cuts"
             reach = max(m.start("cue"), m.start("x")) - min(m.end("cue"), m.end("x"))
             pol = _POLARITY.get(what, 0) * (-1 if neg else 1)
-            hits.append(_Hit(label, s, e, strength, reach=reach, polarity=pol))
+            proposed = (
+                after_cue
+                and what in ("counter", "adopt", "support", "oppose", "keep")
+                and bool(_PROPOSAL_BEFORE.search(t, max(0, m.start("cue") - 20), m.start("cue")))
+            )
+            hits.append(_Hit(label, s, e, strength, reach=reach, polarity=pol, proposed=proposed))
     rel = _relative(t)
     if rel is not None and not any(h.strength >= 0.85 and h.label != "neutral" for h in hits):
         # "distanced themselves from Z's statement on X": the position is Z's, turned round
@@ -819,7 +836,10 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
     for o in sorted(hits, key=lambda h: -h.start):  # innermost first, so chains compose
         inner = [h for h in done if o.polarity and h.polarity and governed(h, o)]
         done.append(_composed(o, min(inner, key=lambda h: h.start)) if inner else o)
-    hits = [h for h in done if not any(governed(h, o) for o in done)]
+    # what someone proposed, with no verb of the speaker's around it, is no side of the speaker's
+    hits = [h for h in done if not any(governed(h, o) for o in done) and not h.proposed]
+    if not hits:
+        return None
     # open wins over a verb it contains ("did not rule out X" is also "rule out X"), then the
     # strongest, then the one nearest its subject ("favors Y and opposes X"), then the first
     hits.sort(key=lambda h: (h.label != "open" or h.relative_to is not None, -h.strength, h.reach, h.start))
