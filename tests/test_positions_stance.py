@@ -483,3 +483,17 @@ def test_a_specific_act_is_kept_with_the_proposition() -> None:
 )
 def test_a_proposal_is_not_the_speakers_side(text: str, prop: str, label: str) -> None:
     assert classify(text, prop, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Farmers fear new rules that would hurt exports, the minister said.", "neutral"),  # relative
+        ("Critics of a measure that could cost jobs rallied outside.", "neutral"),
+        ("That would hurt exports, the minister said of the border tax.", "oppose"),  # opens the clause
+        ("He said that would hurt farmers.", "oppose"),  # after a verb of saying
+        ("“That would be a disaster,” she said.", "oppose"),
+    ],
+)
+def test_a_relative_that_is_not_the_subject(text: str, label: str) -> None:
+    assert classify(text, TAX, use_model=False).label == label

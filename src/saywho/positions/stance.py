@@ -505,6 +505,26 @@ _VERB_HERE = r"(?<!\bthe\s)(?<!\ba\s)(?<!\ban\s)(?<!\bits\s)(?<!\bno\s)"
 _NOT_PREP = r"(?!(?:on|of|in|to|for|at|by|with|from|and|or)\b)"
 
 
+# A bare "that" stands for X only where a clause can open: after punctuation, a conjunction or a verb
+# of saying ("He said that would hurt farmers"); after a noun it is a relative pronoun ("rules that
+# would hurt exports", "critics of a measure that could cost jobs").
+_THAT_OPENS_AFTER = re.compile(
+    r"(?:^|[^\w\s]\s*|\b(?:and|but|or|so|yet|because|since|as|if|while|whereas|although|though|when|why|how|"
+    r"is|was|are|were|said|says|say|saying|told|tells|tell|think|thinks|thought|believes?|believed|"
+    r"warn(?:s|ed)?|argu(?:e|es|ed)|add(?:s|ed)?|insist(?:s|ed)?|not(?:e|es|ed)|fear(?:s|ed)?|knows?|knew|"
+    r"agree[sd]?|claim(?:s|ed)?|stat(?:e|es|ed)|wrote|writes|suggest(?:s|ed)?|explain(?:s|ed)?|"
+    r"admit(?:s|ted)?|conced(?:e|es|ed)|"
+    # a noun of content takes a clause, not a relative: "no evidence that the reactors posed any risk"
+    r"evidence|claims?|fears?|hopes?|signs?|proof|idea|views?|beliefs?|notion|suggestions?|warnings?|"
+    r"concerns?|fact|news|word|reports?)\s+)$",
+    re.I,
+)
+
+
+def _relative_that(text: str, start: int) -> bool:
+    return not _THAT_OPENS_AFTER.search(text[max(0, start - 30) : start])
+
+
 def _x_subject(x: str) -> str:
     """The subject pattern for a predicate that follows it: a bare "that"/"this" needs its verb."""
     return rf"(?:(?!(?:that|this)\b){x}|(?:that|this){_SUBJ_VERB})"
@@ -697,6 +717,8 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 m.start("cue") if m.start("cue") < m.start("x") else m.end("x"),
                 max(m.start("cue"), m.start("x")),
             ):
+                continue
+            if m.group("x").lower() == "that" and _relative_that(t, m.start("x")):
                 continue
             cue = m.group("cue").lower()
             after_cue = m.start("cue") < m.start("x")
