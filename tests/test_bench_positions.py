@@ -161,7 +161,12 @@ def test_several_stance_sets_are_scored_as_one(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "counts"), [("stance_plain.tsv", (6, 6, 4)), ("stance_implicit.tsv", (5, 5, 6))]
+    ("name", "counts"),
+    [
+        ("stance_plain.tsv", (6, 6, 4)),
+        ("stance_implicit.tsv", (5, 5, 6)),
+        ("stance_constructions_check.tsv", (5, 5, 4)),
+    ],
 )
 def test_written_opinion_sets_are_balanced(name: str, counts: tuple[int, int, int]) -> None:
     ev = load("eval_stance_news")
