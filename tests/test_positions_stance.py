@@ -497,3 +497,16 @@ def test_a_proposal_is_not_the_speakers_side(text: str, prop: str, label: str) -
 )
 def test_a_relative_that_is_not_the_subject(text: str, label: str) -> None:
     assert classify(text, TAX, use_model=False).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "prop", "label"),
+    [
+        ("The mayor repeated her call to ban teenagers from the centre.", CURFEW, "support"),
+        ("Roe reiterated her support for the border tax.", TAX, "support"),
+        ("Ash renewed his call to scrap the border tax.", TAX, "oppose"),
+        ("He repeated that the border tax was on the agenda.", TAX, "neutral"),  # no call of his own
+    ],
+)
+def test_repeating_ones_own_call_is_a_side(text: str, prop: str, label: str) -> None:
+    assert classify(text, prop, use_model=False).label == label

@@ -185,7 +185,10 @@ SUPPORT_VERB = (
     r"argue[sd]?\s+for|arguing\s+for|embrace[sd]?|embracing|approve[sd]?|approving|"
     r"(?:fight(?:s|ing)?|fought|battl(?:e|es|ed|ing))\s+for|"
     r"vote[sd]?\s+(?:for|in\s+favou?r\s+of)|voting\s+(?:for|in\s+favou?r\s+of)|sign(?:s|ed)?\s+up\s+to|"
-    r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:am|is|are|was|were|'m|'re)\s+(?:all\s+)?for)"
+    r"stand(?:s)?\s+by|stood\s+by|defend(?:s|ed|ing)?|(?:am|is|are|was|were|'m|'re)\s+(?:all\s+)?for|"
+    # repeating one's own call is a side for what it asks ("repeated his call to ban X")
+    r"(?:repeat|renew|reiterat|restat)(?:e|es|ed|s|ing)?(?=\s+(?:his|her|their|its|our|my)\s+(?:own\s+)?"
+    r"(?:calls?|demands?|proposals?|plans?|pledges?|promises?|support|push|bid)\b))"
 )
 OPPOSE_VERB = (
     r"(?:reject(?:s|ed|ing)?|oppose[sd]?|opposing|object(?:s|ed|ing)?\s+to|veto(?:es|ed|ing)?|"
