@@ -448,6 +448,7 @@ CURFEW = "Teenagers should be banned from the town centre after dark"
         ("The border tax should be scrapped, she said.", TAX, "oppose"),
         ("The border tax should be scrapped.", TAX, "oppose"),
         ("“The border tax must go,” she said.", TAX, "oppose"),
+        ("The border tax must go - now, she said.", TAX, "oppose"),
         ("The border tax must go ahead, she said.", TAX, "support"),
         ("The border tax should be approved.", TAX, "support"),  # any adopting verb for a generic predicate
         # a specific act on X counts only when it is repeated

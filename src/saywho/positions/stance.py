@@ -404,6 +404,8 @@ _PROPOSAL_BEFORE = re.compile(
     r"promises?|vows?|orders?|bills?|measures?|policy|policies|threats?)\s+to\s+$",
     re.I,
 )
+# A modal's "go" with nothing after it undoes X ("the tax must go"); "must go ahead" does not
+_GO_ALONE = re.compile(r"\bgo\s*$")
 # Before X: a modal reads no side inside a question ("not sure whether the limit should change")
 _WHETHER_BEFORE = re.compile(r"\b(?:whether|if)\s+(?:\w+\s+){0,3}$", re.I)
 # Right after X: the cue is about less of X ("the Bush tax cuts", "tax relief")
@@ -518,7 +520,7 @@ _THAT_OPENS_AFTER = re.compile(
     r"agree[sd]?|claim(?:s|ed)?|stat(?:e|es|ed)|wrote|writes|suggest(?:s|ed)?|explain(?:s|ed)?|"
     r"admit(?:s|ted)?|conced(?:e|es|ed)|"
     # a noun of content takes a clause, not a relative: "no evidence that the reactors posed any risk"
-    r"evidence|claims?|fears?|hopes?|signs?|proof|idea|views?|beliefs?|notion|suggestions?|warnings?|"
+    r"evidence|hopes?|signs?|proof|idea|views?|beliefs?|notion|suggestions?|warnings?|"
     r"concerns?|fact|news|word|reports?)\s+)$",
     re.I,
 )
@@ -793,7 +795,7 @@ def rule_stance(text: str, prop: Proposition, subject_spans: Sequence[tuple[int,
                 # "X should be introduced" / "X must not go ahead"; "X should not be scrapped"
                 # refuses the undoing, so wants X: the negation and an undoing verb cancel
                 # "the tax must go" (not "go ahead") undoes it too
-                undoing = bool(re.search(_UNWANT.pattern, m.group("cue"), re.I) or re.search(r"\bgo$", cue))
+                undoing = bool(_UNWANT.search(cue) or _GO_ALONE.search(cue))
                 if prop.action is not None and not undoing:
                     said = _PREDICATE.match(t, m.start("cue"))
                     if said is None or not _same_predicate(said.group("verb"), prop.action):
